@@ -1,0 +1,5 @@
+/* reportctl_main.c - entry point of the admin command line. */
+int main(void)
+{
+    return 0;
+}

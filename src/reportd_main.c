@@ -1,0 +1,5 @@
+/* reportd_main.c - entry point of the FastCGI server. */
+int main(void)
+{
+    return 0;
+}
