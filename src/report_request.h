@@ -19,9 +19,10 @@ enum report_kind { REPORT_DETAILED, REPORT_SUMMARY, REPORT_WEEKLY };
 
 enum export_type { EXPORT_JSON, EXPORT_CSV, EXPORT_XLSX };
 
-enum report_role { ROLE_OWNER, ROLE_ADMIN, ROLE_MEMBER };
+enum report_role { REPORT_ROLE_OWNER, REPORT_ROLE_ADMIN, REPORT_ROLE_MEMBER };
 
-enum rounding_mode { ROUNDING_NEAREST, ROUNDING_UP, ROUNDING_DOWN };
+/* Named apart from workspace.h's enum so that both headers fit in one file; same order. */
+enum report_rounding { REPORT_ROUNDING_NEAREST, REPORT_ROUNDING_UP, REPORT_ROUNDING_DOWN };
 
 /* The caller and the workspace, filled by the HTTP layer from the authenticated key and the
  * workspace row. The parser copies what the report needs into struct report_request. */
@@ -30,7 +31,7 @@ struct report_context {
     char time_zone[TZ_NAME_MAX + 1]; /* the workspace's IANA zone; "" means UTC */
     char currency[4];                /* ISO 4217 code, e.g. "EUR" */
     int week_start;                  /* 0 = Monday .. 6 = Sunday */
-    enum rounding_mode rounding_mode;
+    enum report_rounding rounding_mode;
     int rounding_minutes;            /* 0 turns rounding off even when a request asks for it */
     uint64_t user_id;                /* the key's user */
     enum report_role role;
@@ -103,7 +104,7 @@ struct report_request {
     /* Copied from struct report_context so that the request alone drives a report. */
     uint64_t workspace_id;
     char currency[4];
-    enum rounding_mode rounding_mode;
+    enum report_rounding rounding_mode;
     int rounding_minutes;
     uint64_t member_user_id; /* non-zero for a MEMBER key: only this user's entries */
 
