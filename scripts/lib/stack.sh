@@ -92,12 +92,19 @@ SQL
     fi
 }
 
+# Stops the private MariaDB and waits until its process is gone.
 stack_db_stop() {
     local sock=$STACK_DIR/run/mariadb.sock
-    [ -S "$sock" ] && mariadb-admin --no-defaults -S "$sock" -u root shutdown >/dev/null 2>&1
     local pid
-    pid=$(cat "$STACK_DIR/run/mariadb.launcher.pid" 2>/dev/null) || return 0
-    wait "$pid" 2>/dev/null || true
+    pid=$(cat "$STACK_DIR/run/mariadb.pid" 2>/dev/null) || pid=""
+    [ -S "$sock" ] && mariadb-admin --no-defaults -S "$sock" -u root shutdown >/dev/null 2>&1
+    [ -n "$pid" ] || return 0
+    local i
+    for i in $(seq 1 300); do
+        kill -0 "$pid" 2>/dev/null || return 0
+        sleep 0.1
+    done
+    kill -KILL "$pid" 2>/dev/null || true
 }
 
 # Runs SQL as the reportd user against the private server.
