@@ -62,11 +62,11 @@ static void fail(struct xlsx_export *x, const char *fmt, ...)
     va_end(args);
 }
 
-static int check(struct xlsx_export *x, lxw_error error, const char *what)
+static int check(struct xlsx_export *x, lxw_error error, const char *operation)
 {
     if (error == LXW_NO_ERROR)
         return 0;
-    fail(x, "XLSX: %s failed: %s", what, lxw_strerror(error));
+    fail(x, "XLSX: %s failed: %s", operation, lxw_strerror(error));
     return -1;
 }
 
@@ -160,7 +160,7 @@ struct xlsx_export *xlsx_export_new(const char *path, const char *tmpdir,
 
     options.constant_memory = LXW_TRUE;
     options.tmpdir = x->tmpdir;
-    /* A million rows of text can pass 4 GiB uncompressed. */
+    /* A sheet of a million rows with long texts can pass 4 GiB of XML, which needs ZIP64. */
     options.use_zip64 = LXW_TRUE;
     x->workbook = workbook_new_opt(x->path, &options);
     if (x->workbook == NULL) {

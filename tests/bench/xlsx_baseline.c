@@ -13,11 +13,11 @@
 
 #define COLUMNS 17
 
-static int report(lxw_error error, const char *what)
+static int report(lxw_error error, const char *operation)
 {
     if (error == LXW_NO_ERROR)
         return 0;
-    fprintf(stderr, "xlsx_baseline: %s failed: %s\n", what, lxw_strerror(error));
+    fprintf(stderr, "xlsx_baseline: %s failed: %s\n", operation, lxw_strerror(error));
     return -1;
 }
 
