@@ -258,8 +258,8 @@ int import_detect_columns(char *const *header, size_t count, enum import_tool fo
                         found[DETECT_SUMMARY_TIME] >= 0;
     if (index[IMPORT_COL_START_TIME] < 0 && has_duration) {
         snprintf(err, err_size,
-                 "looks like a summary report (durations without start times); "
-                 "export the Detailed report");
+                 "looks like a summary report; export the Detailed report (the header has "
+                 "durations but no start time)");
         return -1;
     }
     const char *missing = NULL;
