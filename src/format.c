@@ -267,6 +267,9 @@ size_t format_duration(const struct format_options *options, int64_t seconds, ch
     p = put_unsigned(p, value / 3600, options->duration == DURATION_FORMAT_FULL ? 2 : 1);
     *p++ = ':';
     p = put_two(p, (int)(value / 60 % 60));
+    /* COMPACT is h:mm and drops the seconds (truncated), as Clockify's compact format does. */
+    if (options->duration == DURATION_FORMAT_COMPACT)
+        return finish(out, p);
     *p++ = ':';
     p = put_two(p, (int)(value % 60));
     return finish(out, p);

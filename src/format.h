@@ -23,7 +23,7 @@ enum time_format { TIME_FORMAT_24H, TIME_FORMAT_12H };
 
 enum duration_format {
     DURATION_FORMAT_FULL,    /* 01:05:00 (default) */
-    DURATION_FORMAT_COMPACT, /* 1:05:00: as Clockify writes it, hours without a leading zero */
+    DURATION_FORMAT_COMPACT, /* 1:05: h:mm, hours without a leading zero, seconds dropped */
     DURATION_FORMAT_DECIMAL, /* 1.08: hours, two decimals, rounded half up */
 };
 
@@ -61,7 +61,7 @@ size_t format_date(const struct format_options *options, const struct tz_local *
 size_t format_time(const struct format_options *options, const struct tz_local *local, char *out,
                    size_t size);
 /* Seconds as the duration format asks (the "Duration (h)" column): FULL hh:mm:ss with hours
- * unbounded ("97:16:34"), COMPACT h:mm:ss, DECIMAL hours with two decimals. */
+ * unbounded ("97:16:34"), COMPACT h:mm, DECIMAL hours with two decimals. */
 size_t format_duration(const struct format_options *options, int64_t seconds, char *out,
                        size_t size);
 /* Seconds as hours with two decimals, rounded half up, with the decimal separator (the

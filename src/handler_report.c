@@ -188,7 +188,7 @@ static void handler_detailed_xlsx(struct handler_scope *scope, struct http_reque
     struct api_error err;
     const struct report_row *row;
     char path[1024];
-    char message[512] = "";
+    char message[sizeof(db->error) + 64] = "";
     int next;
 
     handler_temp_path(scope, path, sizeof(path));

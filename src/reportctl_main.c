@@ -9,6 +9,8 @@
 #include "auth.h"
 #include "config.h"
 #include "db.h"
+#include "generate.h"
+#include "import_main.h"
 #include "log.h"
 #include "migrate.h"
 #include "tz.h"
@@ -189,6 +191,10 @@ static int reportctl_dispatch(struct db *db, int argc, char **argv)
         return reportctl_workspace_create(db, argc, argv);
     if (strcmp(command, "apikey") == 0 && strcmp(sub, "create") == 0)
         return reportctl_apikey_create(db, argc, argv);
+    if (strcmp(command, "import") == 0)
+        return import_main(db, argc, argv);
+    if (strcmp(command, "generate") == 0)
+        return generate_main(db, argc, argv);
 
     fprintf(stderr, "reportctl: unknown command '%s'\n", command);
     reportctl_usage(stderr);
