@@ -34,8 +34,8 @@ void csv_reader_init(struct csv_reader *reader, const char *data, size_t len);
 
 /* Reads the next record, skipping empty lines. Returns 1 with fields set, 0 at the end of the
  * data, -1 with reader->error set (an unterminated quoted field, or out of memory). A quoted
- * field keeps its inner line breaks byte for byte; `""` inside quotes is one quote; bytes after
- * a closing quote up to the delimiter are kept as they are. */
+ * field keeps its inner line breaks byte for byte, and `""` inside quotes is one quote. Bytes
+ * after a closing quote up to the delimiter are kept as they are. */
 int csv_reader_next(struct csv_reader *reader);
 
 /* Frees the record buffers; the data buffer is the caller's. */

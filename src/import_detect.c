@@ -28,9 +28,10 @@ struct detect_name {
     int role;
 };
 
-/* Header names, English first. The localized names are those of Clockify's and Toggl's
- * interfaces in Portuguese, Spanish, Italian, German, French, Danish, Norwegian and Polish;
- * the Portuguese ones come from a real export, the others follow the same interfaces' wording. */
+/* Header names, English first, then Portuguese, Spanish, Italian, German, French, Danish,
+ * Norwegian and Polish. NOTE: of the localized names only the Portuguese ones were seen in a real
+ * Clockify export. The others are the usual words of each language and may differ from what
+ * the tools write; an unknown header is ignored, or rejected when it is a required column. */
 static const struct detect_name detect_names[] = {
     {"project", IMPORT_COL_PROJECT}, {"projeto", IMPORT_COL_PROJECT},
     {"proyecto", IMPORT_COL_PROJECT}, {"progetto", IMPORT_COL_PROJECT},
@@ -223,8 +224,8 @@ int import_detect_columns(char *const *header, size_t count, enum import_tool fo
         detect_set(found, role, c);
     }
 
-    /* Kimai is the one tool with Date, From and To; Clockify alone adds "(h)" and a decimal
-     * duration; what remains with a start date is Toggl Track. */
+    /* Kimai is the one tool with Date, From and To. Clockify alone adds "(h)" and a decimal
+     * duration. What remains with a start date is Toggl Track. */
     enum import_tool tool = forced;
     if (tool == IMPORT_TOOL_AUTO) {
         if (found[DETECT_DATE] >= 0 && found[DETECT_FROM] >= 0 && found[DETECT_TO] >= 0)

@@ -11,8 +11,8 @@
 
 enum import_tool { IMPORT_TOOL_AUTO, IMPORT_TOOL_CLOCKIFY, IMPORT_TOOL_TOGGL, IMPORT_TOOL_KIMAI };
 
-/* What a column of an export holds. Kimai's Date, From and To land in START_DATE, START_TIME and
- * END_TIME; Kimai has no END_DATE. */
+/* Column role in an export. Kimai's Date, From and To map to START_DATE, START_TIME and
+ * END_TIME, and Kimai has no END_DATE. */
 enum import_column {
     IMPORT_COL_PROJECT,
     IMPORT_COL_CLIENT,
@@ -62,7 +62,7 @@ enum import_date_order { IMPORT_ORDER_UNKNOWN, IMPORT_ORDER_DMY, IMPORT_ORDER_MD
  * Returns 0, or -1 for any other text. */
 int import_date_format_parse(const char *text, enum import_date_order *order);
 
-/* Tells what a date value says about the order of slash dates: DMY when the first number is
+/* Returns in *hint the order of slash dates that a date value implies: DMY when the first number is
  * over 12, MDY when the second is, UNKNOWN for a slash date that could be either and for ISO and
  * dotted dates. Returns 0, or -1 when text is no date of a known shape. */
 int import_date_hint(const char *text, enum import_date_order *hint);
@@ -73,8 +73,8 @@ int import_date_hint(const char *text, enum import_date_order *hint);
 int import_parse_date(const char *text, enum import_date_order order, int *year, int *month,
                       int *day);
 
-/* Parses a time of day: H:MM or H:MM:SS, 24-hour or followed by AM/PM. has_seconds tells
- * whether the text carried seconds. Returns 0 or -1. */
+/* Parses a time of day: H:MM or H:MM:SS, 24-hour or followed by AM/PM. has_seconds is
+ * set when the text carried seconds. Returns 0 or -1. */
 int import_parse_time(const char *text, int *hour, int *minute, int *second, bool *has_seconds);
 
 /* Parses a duration into seconds: H:MM:SS or H:MM (hours may exceed 24), whole seconds

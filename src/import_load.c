@@ -238,8 +238,8 @@ static int load_read_existing(struct load_state *state)
     return 0;
 }
 
-/* Runs sql with the text parameters given (NULL binds SQL NULL) and the numbers after them;
- * stores the insert id in *id when id is not NULL. */
+/* Runs sql with number_count numbers bound first, then text1 and text2 unless they are NULL.
+ * Stores the insert id in *id when id is not NULL. */
 static int load_run(struct load_state *state, const char *sql, const char *text1,
                     const char *text2, const uint64_t *numbers, size_t number_count,
                     uint64_t *id)
@@ -327,7 +327,7 @@ out:
 }
 
 /* Finds "<owner>\x1f<name>" in map, or runs insert_sql with (workspace, [owner,] name) and
- * counts the new row in *created. owner_bound says whether the INSERT takes owner. */
+ * counts the new row in *created. owner_bound is true when the INSERT takes owner. */
 static int load_named(struct load_state *state, struct load_map *map, uint64_t owner,
                       const char *name, const char *insert_sql, bool owner_bound,
                       uint64_t *created, uint64_t *id)
@@ -420,8 +420,13 @@ static int load_groups(struct load_state *state, const char *value, uint64_t use
 {
     char parts[16][256];
     size_t count = load_split_group(value, parts, 16);
+    size_t commas = 0;
     uint64_t id;
-    bool split = count > 1;
+
+    for (const char *p = value; *p != '\0'; p++)
+        commas += *p == ',';
+    /* A value with more parts than parts[] can take is kept whole rather than cut. */
+    bool split = count > 1 && commas < 16;
 
     if (load_text_key(&state->scratch, 0, value) != 0)
         return -1;
@@ -545,9 +550,10 @@ static void load_hex(const unsigned char *bytes, size_t len, char *out)
     out[2 * len] = '\0';
 }
 
-/* Computes the entry's import key: SHA-256 over the workspace, the user (e-mail, else name),
- * start and end, client, project, task, description and sorted tag names, then over that
- * digest and the number of identical entries seen before in the file (counted in seen). */
+/* Computes the entry's import key as hex. The first SHA-256 covers the workspace, the user
+ * (e-mail, else name), start and end, client, project, task, description and sorted tag names.
+ * The key is SHA-256 of that digest and the count of identical entries seen before in the file,
+ * which seen keeps. */
 static int load_import_key(struct load_state *state, const struct import_entry *entry,
                            struct load_map *seen, char *key)
 {

@@ -29,7 +29,7 @@ struct import_entry {
     bool billable;
     int64_t hourly_rate;        /* cents per hour */
     int64_t cost_rate;          /* cents per hour */
-    bool has_earned;            /* earned_amount holds an amount the rate does not give */
+    bool has_earned;            /* true when earned_amount differs from rate * duration */
     int64_t earned_amount;      /* cents */
     bool has_cost;
     int64_t cost_amount;        /* cents */
@@ -63,8 +63,8 @@ int import_workspace_zone(struct db *db, uint64_t workspace_id, char *zone, size
  *
  * Users are matched by e-mail, or without one by name among the workspace's members, and are
  * created otherwise (e-mail NULL when the file has none). Every user of the file becomes a
- * MEMBER of the workspace; when the workspace had no members before, the first user of the
- * file becomes its OWNER so that it has one. Clients match by name, projects by name and client,
+ * MEMBER of the workspace. The exception is a workspace without members before the import: the
+ * first user of the file becomes its OWNER, so that the workspace has one. Clients match by name, projects by name and client,
  * tasks by name within their project, tags and groups by name. A Group field names the whole
  * value when a group of that name exists or when some comma-separated part does not exist yet;
  * otherwise, every part exists and the user joins each ("Dev, Member" stays one new group).

@@ -6,9 +6,9 @@
  * - Dates: ISO (2024-02-01) and dotted (01.02.2024, day first) dates read by their shape. All
  *   slash dates of a file (start and end columns, two- or four-digit years) share one day/month
  *   order, decided by a value whose first or second number is over 12. A file whose slash dates
- *   never decide it stops with the ambiguous lines and asks for --date-format; a file with both
- *   kinds of values is rejected. So the hand-written demo that mixes 7/27/22 and 2022-07-27 reads
- *   7/27/22 as month first, and its ISO dates as ISO.
+ *   never decide it is rejected with the ambiguous lines and a hint to pass --date-format. A
+ *   file with both kinds of values is rejected as bad. So a file that mixes 7/27/22 and
+ *   2022-07-27 reads 7/27/22 as month first, and its ISO dates as ISO.
  * - Duration: when a row has an exact duration (h:mm:ss, h:mm or seconds), the entry ends at
  *   start + that duration, whatever the end columns say, so that sums per user and project equal
  *   the file's own Duration column to the second (Toggl's rounding, h:mm files without seconds,
@@ -387,6 +387,9 @@ static int import_times(const struct import_file *file, const struct import_raw 
         return -1;
     entry->start = tz_from_local(start[0], start[1], start[2], start[3], start[4], start[5]);
 
+    if (f[IMPORT_COL_DURATION][0] == '-')
+        return import_fail(file->path, raw->line, "negative duration '%s'",
+                           f[IMPORT_COL_DURATION]);
     if (f[IMPORT_COL_DURATION][0] != '\0') {
         if (import_parse_duration(f[IMPORT_COL_DURATION], false, &duration, &have_exact) != 0)
             return import_fail(file->path, raw->line,

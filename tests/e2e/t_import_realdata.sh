@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# t_import_realdata.sh - imports every real export under $REPORTD_REALDATA and checks that the
-# entry count, the seconds per user and per project, and the amounts equal what the file's own
-# columns add up to; that a second import adds nothing; that summary reports, ambiguous dates and
-# a broken row are rejected without loading anything.
+# t_import_realdata.sh - imports every real export under $REPORTD_REALDATA. The entry count, the
+# seconds per user and per project, and the amounts must equal the sums of the file's own
+# columns, and a second import must add nothing. Summary reports, ambiguous dates and a broken
+# row must be rejected without loading anything.
 # SPDX-License-Identifier: MIT
 
 . "$(dirname "$0")/lib.sh"
