@@ -163,6 +163,19 @@ check "ambiguous dates with --date-format: day first" \
     "$(sql -e "SELECT MIN(DATE(e.start_at)) FROM time_entries e JOIN workspaces w
                ON w.id = e.workspace_id WHERE w.name = 'import-ambiguous-$$'")" 2024-02-01
 
+# Two identical rows of one file are both kept, and importing the file again adds neither.
+twice="$TEST_TMP/identical.csv"
+{
+    echo 'User,Email,Client,Project,Task,Description,Billable,Start date,Start time,End date,End time,Duration,Tags,Amount ()'
+    echo 'User A,a@example.com,,P,,same,No,2024-01-02,09:00:00,2024-01-02,10:00:00,01:00:00,,'
+    echo 'User A,a@example.com,,P,,same,No,2024-01-02,09:00:00,2024-01-02,10:00:00,01:00:00,,'
+} >"$twice"
+reportctl import --workspace "import-identical-$$" "$twice" >/dev/null 2>"$TEST_TMP/err"
+reportctl import --workspace "import-identical-$$" "$twice" >/dev/null 2>>"$TEST_TMP/err"
+check "identical rows: both kept once" \
+    "$(sql -e "SELECT COUNT(*) FROM time_entries e JOIN workspaces w ON w.id = e.workspace_id
+               WHERE w.name = 'import-identical-$$'")" 2
+
 # Local times convert with --timezone, daylight saving time included.
 reportctl import --workspace "import-zone-$$" --timezone Europe/Berlin \
     "$REALDATA/clockify-detailed-eur-personal-2023.csv" >"$TEST_TMP/out" 2>"$TEST_TMP/err"
