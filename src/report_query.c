@@ -52,16 +52,21 @@ int report_sql_append(struct report_sql *sql, const char *fragment)
 int report_sql_appendf(struct report_sql *sql, const char *fmt, ...)
 {
     va_list args;
-    char small[256];
 
     va_start(args, fmt);
-    int n = vsnprintf(small, sizeof(small), fmt, args);
+    int n = vsnprintf(NULL, 0, fmt, args);
     va_end(args);
-    if (n < 0 || (size_t)n >= sizeof(small)) {
+    if (n < 0) {
         sql->failed = true;
         return -1;
     }
-    return report_sql_append(sql, small);
+    if (report_sql_reserve(sql, (size_t)n) != 0)
+        return -1;
+    va_start(args, fmt);
+    vsnprintf(sql->text + sql->len, (size_t)n + 1, fmt, args);
+    va_end(args);
+    sql->len += (size_t)n;
+    return 0;
 }
 
 /* Appends "?,?,?" for count values. */
@@ -360,9 +365,11 @@ static int append_money(struct report_sql *sql, const char *rate_column,
         sql->failed = true;
         return -1;
     }
-    report_sql_appendf(sql, "(CASE WHEN %s * %s >= 0 THEN (", duration.text, rate_column);
-    report_sql_appendf(sql, "%s * %s + 1800) DIV 3600 ELSE -((-(", duration.text, rate_column);
-    report_sql_appendf(sql, "%s * %s)) + 1800) DIV 3600) END)", duration.text, rate_column);
+    const char *d = duration.text;
+    report_sql_appendf(sql,
+                       "(CASE WHEN %s * %s >= 0 THEN (%s * %s + 1800) DIV 3600 "
+                       "ELSE -((-(%s * %s) + 1800) DIV 3600) END)",
+                       d, rate_column, d, rate_column, d, rate_column);
     report_sql_free(&duration);
     return sql->failed ? -1 : 0;
 }

@@ -10,12 +10,12 @@
 
 static int failures;
 
-#define CHECK(cond)                                                                            \
-    do {                                                                                       \
-        if (!(cond)) {                                                                         \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);           \
-            failures++;                                                                        \
-        }                                                                                      \
+#define CHECK(cond)                                                                                \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);               \
+            failures++;                                                                            \
+        }                                                                                          \
     } while (0)
 
 static struct report_context context(void)
@@ -78,13 +78,14 @@ static void expect_query_error(const char *query, const char *field, int line)
         return;
     }
     if (err.status != 400 || strcmp(err.field, field) != 0) {
-        fprintf(stderr, "line %d: got %d field '%s' (%s); expected field '%s'\n", line,
-                err.status, err.field, err.message, field);
+        fprintf(stderr, "line %d: got %d field '%s' (%s); expected field '%s'\n", line, err.status,
+                err.field, err.message, field);
         failures++;
     }
 }
 
-#define RANGE "\"dateRangeStart\":\"2026-01-01T00:00:00Z\",\"dateRangeEnd\":\"2026-01-31T23:59:59.999Z\""
+#define RANGE                                                                                      \
+    "\"dateRangeStart\":\"2026-01-01T00:00:00Z\",\"dateRangeEnd\":\"2026-01-31T23:59:59.999Z\""
 
 static void test_json_full(void)
 {
@@ -108,23 +109,35 @@ static void test_json_full(void)
     CHECK(r.end == 1767225600 + 31 * 86400 - 1);
     CHECK(strcmp(r.time_zone, "Pacific/Auckland") == 0);
     CHECK(r.week_start == 6);
-    CHECK(r.users.count == 2 && r.users.ids[0] == 3 && r.users.ids[1] == 5);
+    CHECK(r.users.count == 2);
+    CHECK(r.users.ids[0] == 3);
+    CHECK(r.users.ids[1] == 5);
     CHECK(r.users.none);
     CHECK(r.users.contains == FILTER_DOES_NOT_CONTAIN);
     CHECK(r.users.status == FILTER_STATUS_INACTIVE);
-    CHECK(r.tags.count == 1 && r.tags.none && r.tags.contains == FILTER_CONTAINS_ONLY);
-    CHECK(r.projects.count == 1 && r.projects.ids[0] == 12);
+    CHECK(r.tags.count == 1);
+    CHECK(r.tags.none);
+    CHECK(r.tags.contains == FILTER_CONTAINS_ONLY);
+    CHECK(r.projects.count == 1);
+    CHECK(r.projects.ids[0] == 12);
     CHECK(r.billable == BILLABLE_NO);
     CHECK(r.description != NULL && strcmp(r.description, "50%_off") == 0);
-    CHECK(r.approval == APPROVAL_APPROVED && r.invoicing == INVOICING_UNINVOICED);
-    CHECK(r.rounding && r.rounding_minutes == 15);
+    CHECK(r.approval == APPROVAL_APPROVED);
+    CHECK(r.invoicing == INVOICING_UNINVOICED);
+    CHECK(r.rounding);
+    CHECK(r.rounding_minutes == 15);
     CHECK(r.amounts == AMOUNT_PROFIT);
     CHECK(r.sort_order == SORT_ASCENDING);
     CHECK(r.export_type == EXPORT_CSV);
-    CHECK(r.detailed.page == 3 && r.detailed.page_size == 200);
-    CHECK(r.detailed.sort_column == DETAILED_SORT_DURATION && !r.detailed.totals);
-    CHECK(r.format.date == DATE_FORMAT_DMY_DOT && r.format.delimiter == ';' && r.format.bom);
-    CHECK(r.workspace_id == 7 && r.member_user_id == 0);
+    CHECK(r.detailed.page == 3);
+    CHECK(r.detailed.page_size == 200);
+    CHECK(r.detailed.sort_column == DETAILED_SORT_DURATION);
+    CHECK(!r.detailed.totals);
+    CHECK(r.format.date == DATE_FORMAT_DMY_DOT);
+    CHECK(r.format.delimiter == ';');
+    CHECK(r.format.bom);
+    CHECK(r.workspace_id == 7);
+    CHECK(r.member_user_id == 0);
     CHECK(strcmp(r.currency, "EUR") == 0);
     report_request_free(&r);
 }
@@ -140,9 +153,14 @@ static void test_json_defaults(void)
     CHECK(r.member_user_id == 3);
     CHECK(strcmp(r.time_zone, "Europe/Berlin") == 0);
     CHECK(r.export_type == EXPORT_JSON);
-    CHECK(r.detailed.page == 1 && r.detailed.page_size == 50 && r.detailed.totals);
-    CHECK(r.amounts == AMOUNT_EARNED && !r.rounding && r.billable == BILLABLE_ANY);
-    CHECK(r.users.count == 0 && !r.users.none);
+    CHECK(r.detailed.page == 1);
+    CHECK(r.detailed.page_size == 50);
+    CHECK(r.detailed.totals);
+    CHECK(r.amounts == AMOUNT_EARNED);
+    CHECK(!r.rounding);
+    CHECK(r.billable == BILLABLE_ANY);
+    CHECK(r.users.count == 0);
+    CHECK(!r.users.none);
     report_request_free(&r);
 }
 
@@ -204,7 +222,8 @@ static void test_json_summary_weekly(void)
     CHECK(parse_json(&r, REPORT_WEEKLY,
                      "{" RANGE ",\"weeklyFilter\":{\"group\":\"PROJECT\",\"subgroup\":\"COST\"}}",
                      &ctx, &err) == 0);
-    CHECK(r.weekly.group == WEEKLY_GROUP_PROJECT && r.weekly.subgroup == WEEKLY_SUBGROUP_COST);
+    CHECK(r.weekly.group == WEEKLY_GROUP_PROJECT);
+    CHECK(r.weekly.subgroup == WEEKLY_SUBGROUP_COST);
     report_request_free(&r);
 }
 
@@ -217,10 +236,8 @@ static void test_json_errors(void)
     E(REPORT_DETAILED, "{\"dateRangeStart\":", "", "not valid JSON");
     E(REPORT_DETAILED, "[1,2]", "", "JSON object");
     E(REPORT_DETAILED, "{\"dateRangeStart\":\"\xff\xfe\"}", "", "not valid JSON");
-    E(REPORT_DETAILED, "{\"dateRangeEnd\":\"2026-01-01T00:00:00Z\"}", "dateRangeStart",
-      "missing");
-    E(REPORT_DETAILED, "{\"dateRangeStart\":\"2026-01-01T00:00:00Z\"}", "dateRangeEnd",
-      "missing");
+    E(REPORT_DETAILED, "{\"dateRangeEnd\":\"2026-01-01T00:00:00Z\"}", "dateRangeStart", "missing");
+    E(REPORT_DETAILED, "{\"dateRangeStart\":\"2026-01-01T00:00:00Z\"}", "dateRangeEnd", "missing");
     E(REPORT_DETAILED,
       "{\"dateRangeStart\":\"2026-02-01T00:00:00Z\",\"dateRangeEnd\":\"2026-01-01T00:00:00Z\"}",
       "dateRangeEnd", "before");
@@ -230,21 +247,20 @@ static void test_json_errors(void)
     E(REPORT_DETAILED, "{\"dateRangeStart\":17,\"dateRangeEnd\":\"2026-03-01T00:00:00Z\"}",
       "dateRangeStart", "string");
     E(REPORT_DETAILED, "{" RANGE ",\"timeZone\":\"Mars/Olympus\"}", "timeZone", "IANA");
-    E(REPORT_DETAILED, "{" RANGE ",\"detailedFilter\":{\"pageSize\":0}}",
-      "detailedFilter.pageSize", "between 1 and 1000");
+    E(REPORT_DETAILED, "{" RANGE ",\"detailedFilter\":{\"pageSize\":0}}", "detailedFilter.pageSize",
+      "between 1 and 1000");
     E(REPORT_DETAILED, "{" RANGE ",\"detailedFilter\":{\"pageSize\":5000}}",
       "detailedFilter.pageSize", "between 1 and 1000");
     E(REPORT_DETAILED, "{" RANGE ",\"detailedFilter\":{\"pageSize\":\"50\"}}",
       "detailedFilter.pageSize", "whole number");
-    E(REPORT_DETAILED, "{" RANGE ",\"detailedFilter\":{\"page\":0}}", "detailedFilter.page",
-      NULL);
+    E(REPORT_DETAILED, "{" RANGE ",\"detailedFilter\":{\"page\":0}}", "detailedFilter.page", NULL);
     E(REPORT_DETAILED, "{" RANGE ",\"detailedFilter\":{\"sortColumn\":\"COLOR\"}}",
       "detailedFilter.sortColumn", "DATE");
     E(REPORT_DETAILED, "{" RANGE ",\"detailedFilter\":{\"options\":{\"totals\":\"MAYBE\"}}}",
       "detailedFilter.options.totals", "CALCULATE");
     E(REPORT_DETAILED, "{" RANGE ",\"detailedFilter\":[]}", "detailedFilter", "object");
-    E(REPORT_DETAILED, "{" RANGE ",\"users\":{\"ids\":[\"1\",\"2\",\"3\",\"x7\"]}}",
-      "users.ids[3]", "not a valid id");
+    E(REPORT_DETAILED, "{" RANGE ",\"users\":{\"ids\":[\"1\",\"2\",\"3\",\"x7\"]}}", "users.ids[3]",
+      "not a valid id");
     E(REPORT_DETAILED, "{" RANGE ",\"users\":{\"ids\":[\"1\",true]}}", "users.ids[1]", NULL);
     E(REPORT_DETAILED, "{" RANGE ",\"projects\":{\"ids\":\"12\"}}", "projects.ids", "array");
     E(REPORT_DETAILED, "{" RANGE ",\"projects\":{\"contains\":\"MAYBE\"}}", "projects.contains",
@@ -304,7 +320,8 @@ static void test_range_limit(void)
                      "{\"dateRangeStart\":\"2026-01-01T00:00:00Z\",\"dateRangeEnd\":"
                      "\"2026-02-01T00:00:00Z\"}",
                      &ctx, &err) != 0);
-    CHECK(err.status == 400 && strcmp(err.field, "dateRangeEnd") == 0);
+    CHECK(err.status == 400);
+    CHECK(strcmp(err.field, "dateRangeEnd") == 0);
     CHECK(strstr(err.message, "31 days") != NULL);
 }
 
@@ -325,14 +342,21 @@ static void test_query(void)
     CHECK(r.start == 1774738800);
     CHECK(r.end == 1774738800 + 23 * 3600 - 1);
     CHECK(r.export_type == EXPORT_XLSX);
-    CHECK(r.users.count == 2 && r.users.ids[0] == 2);
-    CHECK(r.projects.none && r.projects.count == 0);
-    CHECK(r.tags.count == 1 && r.billable == BILLABLE_YES);
+    CHECK(r.users.count == 2);
+    CHECK(r.users.ids[0] == 2);
+    CHECK(r.projects.none);
+    CHECK(r.projects.count == 0);
+    CHECK(r.tags.count == 1);
+    CHECK(r.billable == BILLABLE_YES);
     CHECK(r.description && strcmp(r.description, "caf\xc3\xa9 menu") == 0);
-    CHECK(r.detailed.sort_column == DETAILED_SORT_USER && r.sort_order == SORT_ASCENDING);
-    CHECK(r.detailed.page == 2 && r.detailed.page_size == 10);
-    CHECK(r.rounding && r.amounts == AMOUNT_COST);
-    CHECK(r.format.date == DATE_FORMAT_MDY_SLASH && r.format.bom);
+    CHECK(r.detailed.sort_column == DETAILED_SORT_USER);
+    CHECK(r.sort_order == SORT_ASCENDING);
+    CHECK(r.detailed.page == 2);
+    CHECK(r.detailed.page_size == 10);
+    CHECK(r.rounding);
+    CHECK(r.amounts == AMOUNT_COST);
+    CHECK(r.format.date == DATE_FORMAT_MDY_SLASH);
+    CHECK(r.format.bom);
     report_request_free(&r);
 
     /* An unencoded '+' in an offset arrives as a space. */
@@ -341,14 +365,16 @@ static void test_query(void)
                                      "&groups=PROJECT,TIMEENTRY",
                                      &ctx, &err) == 0);
     CHECK(r.start == 1767222000);
-    CHECK(r.summary.group_count == 2 && r.summary.groups[1] == SUMMARY_GROUP_TIMEENTRY);
+    CHECK(r.summary.group_count == 2);
+    CHECK(r.summary.groups[1] == SUMMARY_GROUP_TIMEENTRY);
     report_request_free(&r);
 
     CHECK(report_request_parse_query(&r, REPORT_WEEKLY, EXPORT_JSON,
                                      "start=2026-01-05&end=2026-01-11&group=PROJECT"
                                      "&subgroup=EARNED",
                                      &ctx, &err) == 0);
-    CHECK(r.weekly.group == WEEKLY_GROUP_PROJECT && r.weekly.subgroup == WEEKLY_SUBGROUP_EARNED);
+    CHECK(r.weekly.group == WEEKLY_GROUP_PROJECT);
+    CHECK(r.weekly.subgroup == WEEKLY_SUBGROUP_EARNED);
     report_request_free(&r);
 
 #define Q(query, field) expect_query_error(query, field, __LINE__)
@@ -426,7 +452,7 @@ static void test_rounding_money(void)
     CHECK(report_round_duration(&r, 29 * 60 + 59) == 29 * 60 + 59);
 
     CHECK(report_money(3600, 5000) == 5000);
-    CHECK(report_money(1, 1800) == 1);  /* 0.5 cent rounds up */
+    CHECK(report_money(1, 1800) == 1); /* 0.5 cent rounds up */
     CHECK(report_money(1, 1799) == 0);
     CHECK(report_money(1, -1800) == -1);
     CHECK(report_money_earned(&r, false, 3600, 5000, false, 0) == 0);
