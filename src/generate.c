@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "civil.h"
+#include "log.h"
 
 #define GEN_USERS_MAX 100000
 #define GEN_PROJECTS_MAX 100000
@@ -1183,6 +1184,13 @@ static const struct gen_table gen_tables[] = {
     "id, workspace_id, user_id, project_id, task_id, description, start_at, end_at, billable, "    \
     "hourly_rate, cost_rate, approval_state, invoicing_state, tag_ids, created_at, updated_at"
 
+static double gen_now(void)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)now.tv_sec + (double)now.tv_nsec / 1e9;
+}
+
 /* ---- LOAD DATA LOCAL INFILE from memory ---- */
 
 /* The "file" that Connector/C reads for one LOAD DATA statement. rows holds bytes not yet sent;
@@ -1248,8 +1256,11 @@ static int gen_load(struct db *db, const char *table, const char *columns,
              table, table, columns);
     mysql_set_local_infile_handler(db->conn, gen_infile_init, gen_infile_read, gen_infile_end,
                                    gen_infile_error, infile);
+    double started = gen_now();
     if (db_exec(db, sql) != 0)
         goto out;
+    log_debug("generate: loaded %" PRIu64 " rows into %s in %.3f s", *expected_rows, table,
+              gen_now() - started);
 
     uint64_t stored = mysql_affected_rows(db->conn);
     unsigned int warning_count = mysql_warning_count(db->conn);
@@ -1385,13 +1396,6 @@ static void gen_usage(FILE *out)
             "  --time-zone ZONE  IANA zone of a new workspace (default UTC)\n"
             "  --append          also generate into a workspace that already has entries\n",
             GEN_ENTRIES_MAX, GEN_USERS_MAX, GEN_PROJECTS_MAX);
-}
-
-static double gen_now(void)
-{
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (double)now.tv_sec + (double)now.tv_nsec / 1e9;
 }
 
 /* Reads MAX(id) + 1 of each table into first (the workspace id only for a new workspace). */

@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# t_generate.sh - `reportctl generate` fills the running stack's database with consistent data:
+# counts, tag_ids against entry_tags, running timers, long and awkward descriptions, entries
+# across DST changes, refusal without --append, and the same data for the same seed.
+# SPDX-License-Identifier: MIT
+. "$(dirname "$0")/lib.sh"
+
+if ! reportctl generate --help >/dev/null 2>&1; then
+    echo "SKIP: this reportctl has no generate command"
+    exit 77
+fi
+
+WS="gen-e2e-$$"
+OPTIONS=(--entries 20000 --users 12 --projects 15 --seed 7 --from 2025-03-01 --to 2025-11-30
+    --time-zone Europe/Berlin)
+
+reportctl generate --workspace "$WS" "${OPTIONS[@]}" >"$TEST_TMP/out" 2>&1
+check "generate exits 0" "$?" "0"
+grep -q "entries/s" "$TEST_TMP/out"
+check "generate prints the rate" "$?" "0"
+WS_ID=$(sql -e "SELECT id FROM workspaces WHERE name = '$WS'")
+
+check "entries" "$(sql -e "SELECT COUNT(*) FROM time_entries WHERE workspace_id = $WS_ID")" "20000"
+check "users" "$(sql -e "SELECT COUNT(*) FROM memberships WHERE workspace_id = $WS_ID")" "12"
+check "projects" "$(sql -e "SELECT COUNT(*) FROM projects WHERE workspace_id = $WS_ID")" "15"
+check "one owner" "$(sql -e "SELECT COUNT(*) FROM memberships
+    WHERE workspace_id = $WS_ID AND role = 'OWNER'")" "1"
+check "rounding" "$(sql -e "SELECT CONCAT(rounding_mode, ' ', rounding_minutes, ' ', time_zone)
+    FROM workspaces WHERE id = $WS_ID")" "NEAREST 15 Europe/Berlin"
+
+# tag_ids must equal the sorted entry_tags ids of the entry, '' when it has none.
+check "tag_ids match entry_tags" "$(sql -e "SELECT COUNT(*) FROM time_entries te
+    WHERE te.workspace_id = $WS_ID AND te.tag_ids <> COALESCE((SELECT GROUP_CONCAT(et.tag_id
+        ORDER BY et.tag_id SEPARATOR ',') FROM entry_tags et WHERE et.entry_id = te.id), '')")" "0"
+check "entries with tags" "$(sql -e "SELECT COUNT(*) > 0 FROM time_entries
+    WHERE workspace_id = $WS_ID AND tag_ids <> ''")" "1"
+check "tags of the workspace" "$(sql -e "SELECT COUNT(*) FROM entry_tags et
+    JOIN time_entries te ON te.id = et.entry_id JOIN tags t ON t.id = et.tag_id
+    WHERE te.workspace_id = $WS_ID AND t.workspace_id <> $WS_ID")" "0"
+
+# Running timers: at least one, and each is its user's latest entry.
+check "running timers exist" "$(sql -e "SELECT COUNT(*) > 0 FROM time_entries
+    WHERE workspace_id = $WS_ID AND end_at IS NULL")" "1"
+check "running timer is the latest entry" "$(sql -e "SELECT COUNT(*) FROM time_entries r
+    JOIN time_entries later ON later.workspace_id = r.workspace_id AND later.user_id = r.user_id
+        AND later.start_at > r.start_at
+    WHERE r.workspace_id = $WS_ID AND r.end_at IS NULL")" "0"
+check "finished entries end after they start" "$(sql -e "SELECT COUNT(*) FROM time_entries
+    WHERE workspace_id = $WS_ID AND end_at <= start_at")" "0"
+check "task inside its project" "$(sql -e "SELECT COUNT(*) FROM time_entries te
+    JOIN tasks t ON t.id = te.task_id WHERE te.workspace_id = $WS_ID
+    AND (te.project_id IS NULL OR t.project_id <> te.project_id)")" "0"
+check "entries without project" "$(sql -e "SELECT COUNT(*) > 0 FROM time_entries
+    WHERE workspace_id = $WS_ID AND project_id IS NULL")" "1"
+
+# Descriptions survive the LOAD DATA escaping.
+check "40000-character description" "$(sql -e "SELECT MAX(CHAR_LENGTH(description))
+    FROM time_entries WHERE workspace_id = $WS_ID")" "40000"
+check "literal backslash-N is text" "$(sql -e "SELECT COUNT(*) > 0 FROM time_entries
+    WHERE workspace_id = $WS_ID AND description = CONCAT('Literal ', CHAR(92), 'N is not NULL')")" "1"
+check "tab in description" "$(sql -e "SELECT COUNT(*) > 0 FROM time_entries
+    WHERE workspace_id = $WS_ID AND description = CONCAT('Tab', CHAR(9), 'separated', CHAR(9),
+    'values')")" "1"
+check "CRLF in description" "$(sql -e "SELECT COUNT(*) > 0 FROM time_entries
+    WHERE workspace_id = $WS_ID AND LOCATE(CONCAT(CHAR(13), CHAR(10)), description) > 0")" "1"
+check "emoji in description" "$(sql -e "SELECT COUNT(*) > 0 FROM time_entries
+    WHERE workspace_id = $WS_ID AND HEX(description) LIKE '%F09F9A80%'")" "1"
+check "formula-like description" "$(sql -e "SELECT COUNT(*) > 0 FROM time_entries
+    WHERE workspace_id = $WS_ID AND LEFT(description, 1) = '='")" "1"
+check "empty description" "$(sql -e "SELECT COUNT(*) > 0 FROM time_entries
+    WHERE workspace_id = $WS_ID AND description = ''")" "1"
+
+# Europe/Berlin and Europe/London change clocks at 01:00 UTC on 2025-03-30 and 2025-10-26,
+# America/New_York at 07:00 UTC on 2025-03-09, Pacific/Auckland at 14:00 UTC on 2025-04-05
+# and 2025-09-27. Users work an on-call night across each change while they are active; with
+# seed 7 the users of these zones are active on these dates.
+for change in "2025-03-30 01:00:00" "2025-10-26 01:00:00" "2025-03-09 07:00:00" \
+    "2025-04-05 14:00:00" "2025-09-27 14:00:00"; do
+    check "entry across the DST change at $change" "$(sql -e "SELECT COUNT(*) > 0
+        FROM time_entries WHERE workspace_id = $WS_ID AND start_at < '$change'
+        AND end_at > '$change'")" "1"
+done
+
+# A workspace with entries is refused unless --append is given.
+reportctl generate --workspace "$WS" "${OPTIONS[@]}" >"$TEST_TMP/again" 2>&1
+check "second run without --append exits 2" "$?" "2"
+grep -q -- "--append" "$TEST_TMP/again"
+check "refusal names --append" "$?" "0"
+reportctl generate --workspace "$WS" --entries 1000 --users 3 --projects 2 --seed 8 --append \
+    >/dev/null 2>&1
+check "--append exits 0" "$?" "0"
+check "entries after --append" "$(sql -e "SELECT COUNT(*) FROM time_entries
+    WHERE workspace_id = $WS_ID")" "21000"
+
+# The same seed gives the same entries in another workspace (ids aside).
+reportctl generate --workspace "$WS-twin" "${OPTIONS[@]}" >/dev/null 2>&1
+check "twin exits 0" "$?" "0"
+fingerprint() {
+    sql -e "SELECT COUNT(*), SUM(CRC32(CONCAT_WS('|', te.description, te.start_at,
+        COALESCE(te.end_at, 'running'), te.billable, te.hourly_rate, te.cost_rate,
+        te.approval_state, te.invoicing_state, u.name, CHAR_LENGTH(te.tag_ids) > 0)))
+        FROM time_entries te JOIN users u ON u.id = te.user_id
+        JOIN workspaces w ON w.id = te.workspace_id
+        WHERE w.name = '$1' AND te.id < (SELECT MIN(id) FROM time_entries x
+            WHERE x.workspace_id = w.id) + 20000"
+}
+check "same seed, same entries" "$(fingerprint "$WS-twin")" "$(fingerprint "$WS")"
+
+finish
