@@ -35,7 +35,7 @@ CREATE TABLE export_jobs (
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 
 -- One row per scheduled run. A failed attempt that will be retried goes back to PENDING with
--- next_retry_at set; FAILED is final. claimed_by is "host:pid" of the process running it, and
+-- next_retry_at set, and FAILED is final. claimed_by is "host:pid" of the process running it, and
 -- heartbeat_at is refreshed while it runs, so that another host can take over a run whose
 -- claimer died. pruned_at is set once the run's file was deleted to honour keep_count.
 CREATE TABLE export_runs (
