@@ -11,7 +11,7 @@
 #include "report_query.h"
 
 #define DESCRIPTION_BIND 4096       /* longer descriptions are fetched with fetch_column */
-#define DESCRIPTION_MAX (16u << 20) /* MEDIUMTEXT holds at most 16 MiB */
+#define DESCRIPTION_MAX (16u << 20) /* a MEDIUMTEXT value is at most 16 MiB */
 #define TAG_IDS_MAX 2048            /* time_entries.tag_ids is VARCHAR(2048) */
 #define OFFSET_CACHE_SIZE 1024      /* hours whose zone offset is remembered */
 
@@ -131,8 +131,11 @@ static int append_order(const struct report_request *r, struct report_sql *sql)
     return report_sql_appendf(sql, "e.id %s", dir);
 }
 
-/* Builds the entries query. A JSON page selects its ids first over the index and only then
- * reads those rows (a deferred join), so a deep OFFSET skips index entries, not whole rows. */
+/* Builds the entries query. A JSON page selects its ids first and only then reads those rows
+ * (a deferred join), so a deep OFFSET skips ids instead of materializing whole rows.
+ * NOTE: the end_at IS NOT NULL test still reads each skipped row, because end_at is not in
+ * (workspace_id, start_at); page 10,000 of 50 over 1,000,000 entries took 0.7 s on a dev box.
+ * An index on (workspace_id, start_at, end_at) would make the id scan index-only. */
 static int build_entries_sql(const struct report_request *r, struct report_sql *sql,
                              struct db_params *params)
 {
@@ -307,8 +310,9 @@ const struct report_dims *report_cursor_dims(const struct report_cursor *c)
 /* ---- rows ---- */
 
 /* tz_to_local with a cache per UTC hour: rows come in time order, so most hours repeat. An hour
- * is cached only when its first and last second share one offset, which holds for every hour
- * without a transition (zones change offset at most once within an hour). */
+ * is cached only when its first and last second share one offset.
+ * NOTE: this assumes a zone never changes its offset twice within one hour, which is true of
+ * the tz database as far as known, but not checked. */
 static void cursor_to_local(struct report_cursor *c, int64_t utc, struct tz_local *local)
 {
     int64_t hour = civil_floor_div(utc, 3600);
