@@ -723,7 +723,8 @@ static int run_queries(struct db *db, const struct report_request *r, struct rep
         goto out;
     if (fetch_groups(db, r, levels, &leaves, err) != 0)
         goto out;
-    qsort_r(leaves.items, leaves.count, sizeof(*leaves.items), compare_rows, &levels);
+    if (leaves.count > 1)
+        qsort_r(leaves.items, leaves.count, sizeof(*leaves.items), compare_rows, &levels);
 
     /* Prefix depth d (0 = totals) needs its own GROUP BY when a level at d or below fans out. */
     for (int depth = levels - 1; depth >= 0; depth--) {
@@ -735,8 +736,9 @@ static int run_queries(struct db *db, const struct report_request *r, struct rep
         if (fetch_groups(db, r, depth, &prefix[depth], err) != 0)
             goto out;
         int depth_levels = depth;
-        qsort_r(prefix[depth].items, prefix[depth].count, sizeof(*prefix[depth].items),
-                compare_rows, &depth_levels);
+        if (prefix[depth].count > 1)
+            qsort_r(prefix[depth].items, prefix[depth].count, sizeof(*prefix[depth].items),
+                    compare_rows, &depth_levels);
         if (depth > 0)
             parents[depth] = &prefix[depth];
     }

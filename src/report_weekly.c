@@ -435,7 +435,8 @@ int report_weekly_run(struct db *db, const struct report_request *r, struct repo
         fail_db(db, NULL, err);
         goto out;
     }
-    qsort(rows.items, rows.count, sizeof(*rows.items), compare_rows);
+    if (rows.count > 1)
+        qsort(rows.items, rows.count, sizeof(*rows.items), compare_rows);
     if (build_grid(w, &rows) != 0) {
         api_error_set(err, 500, NULL, "out of memory while building the weekly grid");
         goto out;

@@ -189,7 +189,7 @@ check "CSV" "$(tr -d '\r' <"$TEST_TMP/s.csv")" '"Project","Description","Time (h
 "Total","","00:45:00","0.75","45.00","18.75","26.25"'
 check "CSV lines end in CRLF" "$(grep -c $'\r$' "$TEST_TMP/s.csv")" 4
 curl -s -o "$TEST_TMP/opt.csv" -H "X-Api-Key: $KEY" \
-    "$REPORTD_URL$BASE/summary.csv?start=2026-01-01&end=2027-12-31&tz=UTC&groups=USER&amounts=HIDE_AMOUNT&csvDelimiter=%3B&decimalSeparator=,&bom=true&durationFormat=DECIMAL"
+    "$REPORTD_URL$BASE/summary.csv?start=2026-01-01&end=2027-12-31&tz=UTC&groups=USER&amounts=HIDE_AMOUNT&order=ASCENDING&csvDelimiter=%3B&decimalSeparator=,&bom=true&durationFormat=DECIMAL"
 check "CSV with BOM" "$(head -c 3 "$TEST_TMP/opt.csv" | od -An -tx1 | tr -d ' ')" "efbbbf"
 check "CSV options: semicolon, decimal comma, no amounts" "$(sed -n 1,2p "$TEST_TMP/opt.csv" | tail -c +4 | tr -d '\r')" '"User";"Time (h)";"Time (decimal)"
 "Alice";"11,50";"11,50"'

@@ -112,7 +112,7 @@ same_totals "member" "{$WEEK}" "{$WEEK}" "$ALICE_KEY"
 
 # CSV grid.
 status=$(curl -s -o "$TEST_TMP/w.csv" -w '%{http_code}' -H "X-Api-Key: $KEY" \
-    "$REPORTD_URL$BASE/weekly.csv?start=2026-03-04&end=2026-03-04&tz=UTC&weekStart=SUNDAY&group=USER&subgroup=TIME&dateFormat=DD/MM/YYYY")
+    "$REPORTD_URL$BASE/weekly.csv?start=2026-03-04&end=2026-03-04&tz=UTC&weekStart=SUNDAY&group=USER&subgroup=TIME&dateFormat=DD/MM/YYYY&order=ASCENDING")
 check "CSV status" "$status" 200
 check "CSV grid" "$(tr -d '\r' <"$TEST_TMP/w.csv")" '"User","Project","01/03/2026","02/03/2026","03/03/2026","04/03/2026","05/03/2026","06/03/2026","07/03/2026","Total"
 "Alice","","01:00:00","00:00:00","02:00:00","00:20:00","00:00:00","00:00:00","00:00:00","03:20:00"

@@ -478,7 +478,17 @@ static void test_tags_count_once(void)
     check_totals_match(&r, root);
     json_decref(root);
 
-    /* Members' hour has no group. */
+    /* An empty range still has one totals entry, all zero. */
+    struct report_request empty;
+    request_init(&empty, REPORT_SUMMARY, "UTC", "2025-01-01", "2025-02-01");
+    empty.summary = r.summary;
+    root = summary_json(&empty);
+    CHECK_INT(json_array_size(json_object_get(root, "totals")), 1);
+    CHECK_INT(int_at(totals_of(root), "entriesCount"), 0);
+    CHECK_INT(json_array_size(json_object_get(root, "groupOne")), 0);
+    json_decref(root);
+
+    /* The member's hour has no group. */
     r.summary.group_count = 1;
     r.summary.groups[0] = SUMMARY_GROUP_USER_GROUP;
     root = summary_json(&r);
@@ -567,6 +577,14 @@ static void test_weekly(void)
     json_t *internal = group_named(json_object_get(owner, "children"), "Internal");
     CHECK(internal != NULL);
     CHECK_INT(day_duration(json_object_get(internal, "days"), 6), 3600);
+    json_decref(root);
+
+    /* A week without entries still lists its seven days. */
+    request_init(&r, REPORT_WEEKLY, "UTC", "2025-01-08", "2025-01-09");
+    root = weekly_json(&r);
+    CHECK_INT(json_array_size(json_object_get(root, "totalsByDay")), 7);
+    CHECK_INT(json_array_size(json_object_get(root, "groupOne")), 0);
+    CHECK_INT(int_at(totals_of(root), "totalTime"), 0);
     json_decref(root);
 
     /* Berlin, Monday start: the DST night is two hours on Sunday 2026-03-29. */
