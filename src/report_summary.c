@@ -568,8 +568,13 @@ static int build_level(const struct report_request *r, const struct summary_row 
 {
     struct summary_node *nodes = NULL;
     size_t node_count = 0;
-    enum summary_group group = r->summary.groups[level];
     int result = -1;
+
+    *out = NULL;
+    *out_count = 0;
+    if (level < 0 || level >= REPORT_GROUPS_MAX)
+        return -1;
+    enum summary_group group = r->summary.groups[level];
 
     for (size_t start = 0; start < count;) {
         size_t end = start + 1;
@@ -984,6 +989,8 @@ static int csv_sums(struct csv_state *st, const struct summary_sums *sums)
 static int csv_nodes(struct csv_state *st, const struct summary_node *nodes, size_t count,
                      int level)
 {
+    if (level < 0 || level >= REPORT_GROUPS_MAX)
+        return -1;
     for (size_t i = 0; i < count; i++) {
         st->names[level] = nodes[i].name;
         if (nodes[i].child_count > 0) {
@@ -1065,6 +1072,8 @@ static int xlsx_nodes(struct xlsx_state *st, const struct summary_node *nodes, s
 {
     size_t first = (size_t)st->s->group_count;
 
+    if (level < 0 || level >= REPORT_GROUPS_MAX)
+        return -1;
     for (size_t i = 0; i < count; i++) {
         const struct summary_node *node = &nodes[i];
         if (xlsx_export_begin_row(st->x) != 0 || xlsx_export_set_row_level(st->x, level) != 0)
