@@ -1109,7 +1109,7 @@ int restore_main(struct db *db, const struct config *cfg, int argc, char **argv)
     enum restore_status status =
         restore_archive(db, &opts, &workspace_id, &rows, message, sizeof(message));
     if (status != RESTORE_OK) {
-        fprintf(stderr, "reportctl: restore refused, nothing written: %s\n", message);
+        fprintf(stderr, "reportctl: restore rejected, nothing written: %s\n", message);
         return (int)status;
     }
     printf("%llu\n", (unsigned long long)workspace_id);

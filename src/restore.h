@@ -42,7 +42,7 @@ enum restore_status restore_archive(struct db *db, const struct restore_options 
                                     size_t size);
 
 /* Runs `reportctl restore [--workspace NEW_NAME] [--replace] ARCHIVE.zip` (argv[0] is
- * "restore"). Returns the exit code: 0 done, 1 bad archive or refused, 2 usage, 3 database. */
+ * "restore"). Returns the exit code: 0 done, 1 bad archive or rejected workspace, 2 usage, 3 database. */
 int restore_main(struct db *db, const struct config *cfg, int argc, char **argv);
 
 #endif

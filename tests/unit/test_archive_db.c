@@ -1,6 +1,6 @@
 /* test_archive_db.c - archive, restore and archive again against a real MariaDB: the detailed
  * CSV stays byte-identical, the data files equal apart from ids, and damaged archives or a
- * workspace with data are refused without writing anything.
+ * workspace with data are rejected without writing anything.
  * SPDX-License-Identifier: MIT
  *
  * Needs REPORTD_CONFIG (a reportd.conf whose database has the schema); skips with 77 without.
@@ -451,7 +451,7 @@ int main(void)
     CHECK(count_rows("SELECT COUNT(*) FROM time_entries WHERE workspace_id = ?", ws) ==
           ENTRY_COUNT);
 
-    /* A truncated archive and one with a flipped byte are refused, and nothing is written. */
+    /* A truncated archive and one with a flipped byte are rejected, and nothing is written. */
     uint64_t before = total_rows();
     write_file(bad, z1.data[0].data, 0);
     const struct membuf *whole = NULL;
