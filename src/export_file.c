@@ -22,11 +22,9 @@
 #include "report_summary.h"
 #include "report_weekly.h"
 #include "sink.h"
+#include "workspace_archive.h"
 #include "xlsx_export.h"
 
-#ifdef REPORTD_HAVE_ARCHIVE
-#include "archive.h"
-#endif
 
 /* The temporary file: a sink that hashes, counts and writes, and keeps the first errno. */
 struct export_out {
@@ -343,20 +341,30 @@ out:
     return status;
 }
 
+/* Writes the whole-workspace ZIP into out; rows counts the rows of every file in it. */
 static int export_archive(struct db *db, const struct export_file_spec *spec,
                           struct export_out *out, struct export_file_result *result)
 {
-#ifdef REPORTD_HAVE_ARCHIVE
     struct sink file = {export_out_write, out};
-    return archive_export_write(db, spec, &file, result);
-#else
-    (void)db;
-    (void)out;
-    (void)spec;
-    snprintf(result->error, sizeof(result->error),
-             "archive exports are not available in this build");
-    return -1;
-#endif
+    struct archive_job *job = NULL;
+    struct api_error err;
+    bool out_failed = false;
+    int status = -1;
+
+    if (archive_job_open(db, spec->workspace_id, 0, &job, &err) != 0) {
+        snprintf(result->error, sizeof(result->error), "archive failed: %.200s (%.200s)",
+                 err.message, db->error);
+        goto out;
+    }
+    if (archive_job_write(job, &file, &result->rows, &out_failed) != 0) {
+        if (!out_failed)
+            snprintf(result->error, sizeof(result->error), "archive failed: %.400s", db->error);
+        goto out;
+    }
+    status = 0;
+out:
+    archive_job_close(job);
+    return status;
 }
 
 static void export_hex(const unsigned char *digest, unsigned int len, char *out)

@@ -1049,7 +1049,8 @@ static int jobs_load_run(struct db *db, uint64_t id, struct export_run *run)
 /* Claims the earliest due job, if any, inside the caller's transaction. Returns 1 with
  * *run_id set, 0 when no job is due, 2 when a due job was only moved on (its run exists
  * already), -1 on error. */
-static int jobs_claim_due_job(struct db *db, const char *claimer, int64_t now, uint64_t *run_id)
+static int jobs_claim_due_job(struct db *db, const char *claimer, uint64_t workspace_id,
+                              int64_t now, uint64_t *run_id)
 {
     struct export_job job;
     struct db_params params;
@@ -1059,8 +1060,11 @@ static int jobs_claim_due_job(struct db *db, const char *claimer, int64_t now, u
     memset(&job, 0, sizeof(job));
     db_params_init(&params);
     db_params_add_datetime(&params, now);
+    db_params_add_u64(&params, workspace_id);
+    db_params_add_u64(&params, workspace_id);
     int found = db_fetch_u64(db,
                              "SELECT id FROM export_jobs WHERE enabled = 1 AND next_run_at <= ? "
+                             "AND (? = 0 OR workspace_id = ?) "
                              "ORDER BY next_run_at, id LIMIT 1 FOR UPDATE SKIP LOCKED",
                              &params, &job_id);
     db_params_free(&params);
@@ -1112,7 +1116,8 @@ out:
 /* Takes over a run that waits for its retry or whose claimer stopped heartbeating, inside the
  * caller's transaction. Returns 1 with *run_id, 0 when none, 2 when a stale run was given up,
  * -1 on error. */
-static int jobs_claim_retry(struct db *db, const char *claimer, int64_t now, uint64_t *run_id)
+static int jobs_claim_retry(struct db *db, const char *claimer, uint64_t workspace_id,
+                            int64_t now, uint64_t *run_id)
 {
     struct db_params params;
     struct export_run run;
@@ -1123,10 +1128,19 @@ static int jobs_claim_retry(struct db *db, const char *claimer, int64_t now, uin
     db_params_init(&params);
     db_params_add_datetime(&params, now);
     db_params_add_datetime(&params, now - EXPORT_JOBS_STALE_SECONDS);
+    if (workspace_id != 0)
+        db_params_add_u64(&params, workspace_id);
+    /* The workspace filter needs the job row; the join locks it as well, which only makes a
+     * claimer of the same workspace skip the job for that moment. */
     found = db_fetch_u64(db,
-                         "SELECT id FROM export_runs WHERE (status = 'PENDING' AND "
-                         "next_retry_at <= ?) OR (status = 'RUNNING' AND heartbeat_at < ?) "
-                         "ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED",
+                         workspace_id == 0
+                             ? "SELECT id FROM export_runs WHERE ((status = 'PENDING' AND "
+                               "next_retry_at <= ?) OR (status = 'RUNNING' AND heartbeat_at < ?)) "
+                               "ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED"
+                             : "SELECT r.id FROM export_runs r JOIN export_jobs j ON j.id = "
+                               "r.job_id WHERE ((r.status = 'PENDING' AND r.next_retry_at <= ?) "
+                               "OR (r.status = 'RUNNING' AND r.heartbeat_at < ?)) AND "
+                               "j.workspace_id = ? ORDER BY r.id LIMIT 1 FOR UPDATE SKIP LOCKED",
                          &params, &id);
     db_params_free(&params);
     if (found <= 0)
@@ -1172,7 +1186,8 @@ static int jobs_claim_retry(struct db *db, const char *claimer, int64_t now, uin
     return 1;
 }
 
-int export_jobs_claim(struct db *db, const char *claimer, int64_t now, struct export_run *run)
+int export_jobs_claim(struct db *db, const char *claimer, uint64_t workspace_id, int64_t now,
+                      struct export_run *run)
 {
     uint64_t run_id = 0;
     int claimed;
@@ -1183,9 +1198,9 @@ int export_jobs_claim(struct db *db, const char *claimer, int64_t now, struct ex
     for (int round = 0; round < 100; round++) {
         if (db_exec(db, "START TRANSACTION") != 0)
             return -1;
-        claimed = jobs_claim_due_job(db, claimer, now, &run_id);
+        claimed = jobs_claim_due_job(db, claimer, workspace_id, now, &run_id);
         if (claimed == 0)
-            claimed = jobs_claim_retry(db, claimer, now, &run_id);
+            claimed = jobs_claim_retry(db, claimer, workspace_id, now, &run_id);
         if (claimed < 0) {
             char saved[sizeof(db->error)];
             memcpy(saved, db->error, sizeof(saved));

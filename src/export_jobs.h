@@ -172,9 +172,11 @@ int export_jobs_runs(struct db *db, uint64_t job_id, size_t limit, struct export
 /* Claims one run for claimer ("host:pid") at `now`: first a job whose next_run_at is due
  * (recording a new RUNNING run and moving next_run_at past now, so missed runs collapse into
  * one), else a PENDING run whose retry time has come, else a RUNNING run whose heartbeat is
- * stale. Rows another transaction holds are skipped, not waited for. Returns 1 with *run
- * filled, 0 when nothing is due, -1 on a database error. */
-int export_jobs_claim(struct db *db, const char *claimer, int64_t now, struct export_run *run);
+ * stale. workspace_id limits the claim to one workspace's jobs (0: every workspace). Rows
+ * another transaction holds are skipped, not waited for. Returns 1 with *run filled, 0 when
+ * nothing is due, -1 on a database error. */
+int export_jobs_claim(struct db *db, const char *claimer, uint64_t workspace_id, int64_t now,
+                      struct export_run *run);
 
 /* Refreshes the heartbeat of run_id if claimer still holds it. Returns 1 when it does, 0 when
  * another claimer took the run over, -1 on error. */

@@ -346,24 +346,39 @@ static int jobs_remove_command(struct db *db, int argc, char **argv)
     return JOBS_EXIT_OK;
 }
 
-static int jobs_run_due_command(struct db *db, const struct config *cfg, int argc)
+static int jobs_run_due_command(struct db *db, const struct config *cfg, int argc, char **argv)
 {
     struct scheduler_tally tally;
+    struct scheduler_pass pass;
+    struct workspace ws;
+    struct report_context ctx;
     struct db data;
     char claimer[128];
+    bool missing = false;
     int status = JOBS_EXIT_OK;
 
-    if (argc > 2) {
-        fprintf(stderr, "reportctl: jobs run-due takes no options\n");
-        return JOBS_EXIT_USAGE;
+    memset(&pass, 0, sizeof(pass));
+    for (int i = 2; i < argc; i++) {
+        const char *value = jobs_option(argc, argv, &i, "--workspace", &missing);
+        if (missing)
+            return JOBS_EXIT_USAGE;
+        if (value == NULL) {
+            fprintf(stderr, "reportctl: unknown option '%s' for jobs run-due\n", argv[i]);
+            return JOBS_EXIT_USAGE;
+        }
+        status = jobs_workspace(db, cfg, value, &ws, &ctx);
+        if (status != JOBS_EXIT_OK)
+            return status;
+        pass.workspace_id = ws.id;
     }
     export_jobs_claimer_name(claimer, sizeof(claimer));
+    pass.claimer = claimer;
     db_init(&data, cfg);
     if (db_connect(&data) != 0) {
         fprintf(stderr, "reportctl: %s\n", data.error);
         return JOBS_EXIT_DATABASE;
     }
-    if (scheduler_run_due(db, &data, cfg, claimer, NULL, &tally) != 0) {
+    if (scheduler_run_due(db, &data, cfg, &pass, &tally) != 0) {
         fprintf(stderr, "reportctl: %s\n", db->error);
         status = JOBS_EXIT_DATABASE;
     } else {
@@ -389,7 +404,7 @@ int jobs_main(struct db *db, const struct config *cfg, int argc, char **argv)
     if (strcmp(sub, "remove") == 0)
         return jobs_remove_command(db, argc, argv);
     if (strcmp(sub, "run-due") == 0)
-        return jobs_run_due_command(db, cfg, argc);
+        return jobs_run_due_command(db, cfg, argc, argv);
     fprintf(stderr, "usage: reportctl jobs list [--workspace W]\n"
                     "       reportctl jobs add --workspace W --name N --report "
                     "detailed|summary|weekly|archive\n"
@@ -399,7 +414,7 @@ int jobs_main(struct db *db, const struct config *cfg, int argc, char **argv)
                     "           --range previous-day|previous-week|previous-month|everything\n"
                     "           --folder DIR [--keep N] [--request FILE.json] [--disabled]\n"
                     "       reportctl jobs remove --id N\n"
-                    "       reportctl jobs run-due\n");
+                    "       reportctl jobs run-due [--workspace W]\n");
     return JOBS_EXIT_USAGE;
 }
 

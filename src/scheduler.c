@@ -138,7 +138,7 @@ static void scheduler_file_name(const struct export_job *job, const struct expor
 }
 
 /* Runs one claimed run and fills outcome. Returns the folder descriptor (for pruning) or -1. */
-static int scheduler_produce(struct db *ctl, struct db *data, const struct config *cfg,
+static int scheduler_produce(struct db *data, const struct config *cfg,
                              const struct export_job *job, const struct export_run *run,
                              struct scheduler_beat *beat, struct export_run_outcome *outcome)
 {
@@ -197,22 +197,25 @@ static int scheduler_produce(struct db *ctl, struct db *data, const struct confi
     result = folder_fd;
     folder_fd = -1;
 out:
-    (void)ctl;
     if (folder_fd >= 0)
         close(folder_fd);
     report_request_free(&r);
     return result;
 }
 
+static int64_t scheduler_now(const struct scheduler_pass *pass)
+{
+    return pass->now != 0 ? pass->now : (int64_t)time(NULL);
+}
+
 /* Runs one claimed run and records it. Returns 1 when it succeeded, 0 when it failed (and is
  * recorded so), -1 when the outcome could not be recorded. */
 static int scheduler_execute(struct db *ctl, struct db *data, const struct config *cfg,
-                             const char *claimer, const struct export_run *run,
-                             const volatile sig_atomic_t *stop)
+                             const struct scheduler_pass *pass, const struct export_run *run)
 {
     struct export_job job;
     struct export_run_outcome outcome;
-    struct scheduler_beat beat = {ctl, run->id, claimer, time(NULL), stop, false};
+    struct scheduler_beat beat = {ctl, run->id, pass->claimer, time(NULL), pass->stop, false};
     struct timespec started;
     int folder_fd = -1;
     int result = -1;
@@ -228,9 +231,9 @@ static int scheduler_execute(struct db *ctl, struct db *data, const struct confi
         result = 0;
         goto out;
     }
-    log_info("export job %llu (%s) run %llu attempt %d started", (unsigned long long)job.id,
-             job.name, (unsigned long long)run->id, run->attempt);
-    folder_fd = scheduler_produce(ctl, data, cfg, &job, run, &beat, &outcome);
+    log_info("export job %llu run %llu attempt %d started", (unsigned long long)job.id,
+             (unsigned long long)run->id, run->attempt);
+    folder_fd = scheduler_produce(data, cfg, &job, run, &beat, &outcome);
     outcome.duration_ms = scheduler_ms_since(&started);
     if (beat.lost) {
         log_warn("run %llu was taken over by another claimer; not recording it here",
@@ -238,7 +241,7 @@ static int scheduler_execute(struct db *ctl, struct db *data, const struct confi
         result = 0;
         goto out;
     }
-    if (export_jobs_finish(ctl, run, claimer, (int64_t)time(NULL), &outcome) != 0)
+    if (export_jobs_finish(ctl, run, pass->claimer, scheduler_now(pass), &outcome) != 0)
         goto out;
     if (outcome.ok) {
         log_info("export job %llu run %llu wrote %s: %llu rows, %llu bytes in %llu ms",
@@ -261,19 +264,19 @@ out:
 }
 
 int scheduler_run_due(struct db *ctl, struct db *data, const struct config *cfg,
-                      const char *claimer, const volatile sig_atomic_t *stop,
-                      struct scheduler_tally *tally)
+                      const struct scheduler_pass *pass, struct scheduler_tally *tally)
 {
     struct export_run run;
 
     memset(tally, 0, sizeof(*tally));
-    while (stop == NULL || !*stop) {
-        int claimed = export_jobs_claim(ctl, claimer, (int64_t)time(NULL), &run);
+    while (pass->stop == NULL || !*pass->stop) {
+        int claimed = export_jobs_claim(ctl, pass->claimer, pass->workspace_id,
+                                        scheduler_now(pass), &run);
         if (claimed < 0)
             return -1;
         if (claimed == 0)
             return 0;
-        int done = scheduler_execute(ctl, data, cfg, claimer, &run, stop);
+        int done = scheduler_execute(ctl, data, cfg, pass, &run);
         if (done < 0)
             return -1;
         if (done > 0)
@@ -305,6 +308,7 @@ int scheduler_process_run(const struct config *cfg)
 {
     struct sigaction action;
     struct scheduler_tally tally;
+    struct scheduler_pass pass;
     struct db ctl, data;
     char claimer[128];
 
@@ -318,6 +322,9 @@ int scheduler_process_run(const struct config *cfg)
     sigaction(SIGHUP, &action, NULL);
 
     export_jobs_claimer_name(claimer, sizeof(claimer));
+    memset(&pass, 0, sizeof(pass));
+    pass.claimer = claimer;
+    pass.stop = &scheduler_stop_requested;
     db_init(&ctl, cfg);
     db_init(&data, cfg);
     log_info("scheduler %s started", claimer);
@@ -327,7 +334,7 @@ int scheduler_process_run(const struct config *cfg)
             scheduler_nap(SCHEDULER_IDLE_SECONDS);
             continue;
         }
-        if (scheduler_run_due(&ctl, &data, cfg, claimer, &scheduler_stop_requested, &tally) != 0)
+        if (scheduler_run_due(&ctl, &data, cfg, &pass, &tally) != 0)
             log_error("scheduler: %s", ctl.error);
         else if (tally.succeeded + tally.failed > 0)
             log_info("scheduler: %u runs succeeded, %u failed", tally.succeeded, tally.failed);

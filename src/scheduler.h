@@ -19,15 +19,23 @@ struct scheduler_tally {
     unsigned failed;
 };
 
-/* Claims and runs due runs one after the other until none is due or *stop becomes non-zero
- * (stop may be NULL). ctl holds claims and heartbeats; data runs the reports: two connections,
+/* Options of one pass. */
+struct scheduler_pass {
+    const char *claimer;                 /* "host:pid" */
+    uint64_t workspace_id;               /* only this workspace's jobs; 0 for all */
+    int64_t now;                         /* the clock for claims and outcomes; 0 = time() */
+    const volatile sig_atomic_t *stop;   /* may be NULL */
+};
+
+/* Claims and runs due runs one after the other until none is due or *pass->stop becomes
+ * non-zero. ctl holds claims and heartbeats; data runs the reports: two connections,
  * because a streaming report keeps its connection busy while the heartbeat must go on. Each
- * file goes to its job's folder below cfg->export_root. claimer is "host:pid". Failed runs are
+ * file goes to its job's folder below cfg->export_root. A fixed pass->now lets tests run jobs
+ * scheduled far from today without touching anyone else's. Failed runs are
  * recorded (with a retry when attempts remain) and counted, not returned as errors. Returns 0,
  * or -1 when the database fails (ctl->error says why). */
 int scheduler_run_due(struct db *ctl, struct db *data, const struct config *cfg,
-                      const char *claimer, const volatile sig_atomic_t *stop,
-                      struct scheduler_tally *tally);
+                      const struct scheduler_pass *pass, struct scheduler_tally *tally);
 
 /* The scheduler process: installs a SIGTERM and SIGINT handler that only sets a flag, opens
  * its own two database connections and loops (claim due runs, run them, sleep
