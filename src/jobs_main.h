@@ -20,8 +20,9 @@ enum jobs_exit {
  * --schedule daily|weekly|monthly --time HH:MM [--weekday DAY] [--day N] [--zone ZONE]
  * --range R --folder DIR [--keep N] [--request FILE] [--disabled]`, `jobs remove --id N` or
  * `jobs run-due [--workspace W]`; argv[0] is "jobs". db is configured; cfg supplies
- * export_root and temp_dir. run-due (of one workspace with --workspace) runs every due run once and returns JOBS_EXIT_BAD_INPUT when one of them failed
- * (its error is recorded on the run). Returns an enum jobs_exit code. */
+ * export_root and temp_dir. run-due (of one workspace with --workspace) runs every due run
+ * once and returns JOBS_EXIT_BAD_INPUT when one of them failed (its error is recorded on the
+ * run). Returns an enum jobs_exit code. */
 int jobs_main(struct db *db, const struct config *cfg, int argc, char **argv);
 
 /* Runs `export --workspace W --report detailed|summary|weekly --format csv|xlsx --from DATE
