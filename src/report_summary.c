@@ -3,7 +3,7 @@
  * SPDX-License-Identifier: MIT
  *
  * The database sums each leaf group (one row per combination of the group keys), so the worker
- * holds groups, never entries. A TAG or USER_GROUP level joins a table that can match an entry
+ * keeps groups in memory, never entries. A TAG or USER_GROUP level joins a table that can match an entry
  * several times; the leaf groups want that (an entry counts once in each tag's group), but the
  * levels above it and the totals must count each entry once, so they get their own GROUP BY
  * over their keys only. Without such a level every parent is the sum of its children.
@@ -30,7 +30,7 @@
 #define SUMMARY_FETCH_TEXT 512
 
 struct summary_sums {
-    int64_t duration; /* seconds, after rounding when the request asks for it */
+    int64_t duration; /* seconds, after rounding when the request sets it */
     int64_t billable; /* seconds of billable entries */
     int64_t count;    /* entries */
     int64_t earned;   /* cents */
@@ -180,7 +180,7 @@ static int append_join(const struct report_request *r, int i, struct report_sql 
     }
 }
 
-/* Appends the outer query's name column and join of level i, or NULL for text keys. */
+/* The dimension table whose name column names a group's id, or NULL for text keys. */
 static const char *name_table(enum summary_group group)
 {
     switch (group) {
@@ -201,7 +201,7 @@ static const char *name_table(enum summary_group group)
     }
 }
 
-/* Builds the GROUP BY over the first levels keys of r (0 = the totals):
+/* Builds the GROUP BY over the first `levels` keys of r (0 = the totals):
  *   SELECT g.k0, n0.name, ..., g.d, g.b, g.c, g.earned, g.cost
  *   FROM (SELECT <key> AS k0, ..., SUM(duration) AS d, ... FROM time_entries e <joins>
  *         WHERE <filters> GROUP BY k0, ...) g LEFT JOIN projects n0 ON n0.id = g.k0 ...
@@ -344,7 +344,7 @@ static int fail_db(struct db *db, MYSQL_STMT *stmt, struct api_error *err)
     return api_error_set(err, 500, NULL, "the database failed while summing the report");
 }
 
-/* Runs the GROUP BY over the first levels keys and appends its rows to rows. */
+/* Runs the GROUP BY over the first `levels` keys and appends its rows to rows. */
 static int fetch_groups(struct db *db, const struct report_request *r, int levels,
                         struct summary_rows *rows, struct api_error *err)
 {
@@ -540,7 +540,7 @@ static int node_label(struct summary_node *node, enum summary_group group,
     return node->id != NULL && node->name != NULL ? 0 : -1;
 }
 
-/* Finds the row of prefix (sorted by the first levels keys) whose keys equal row's. */
+/* Finds the row of prefix (sorted by the first `levels` keys) whose keys equal row's. */
 static const struct summary_row *prefix_find(const struct summary_rows *prefix, int levels,
                                              const struct summary_row *row)
 {
@@ -561,7 +561,8 @@ static const struct summary_row *prefix_find(const struct summary_rows *prefix, 
 }
 
 /* Builds the nodes of one level from rows[0..count) (sorted, equal keys above level). parents
- * holds per level the rows of its own GROUP BY, or NULL where children sums serve. */
+ * contains per level the rows of its own GROUP BY, or NULL where the sum of the children
+ * is right. */
 static int build_level(const struct report_request *r, const struct summary_row *rows,
                        size_t count, int level, const struct summary_rows *const *parents,
                        struct summary_node **out, size_t *out_count)
@@ -714,7 +715,7 @@ static bool uses_local_time(const struct report_request *r)
     return false;
 }
 
-/* Runs every query of the report; the caller holds the transaction. */
+/* Runs every query of the report inside the caller's transaction. */
 static int run_queries(struct db *db, const struct report_request *r, struct report_summary *s,
                        struct api_error *err)
 {

@@ -26,7 +26,7 @@
 #define WEEKLY_NAME_MAX 1024
 
 struct weekly_sums {
-    int64_t duration; /* seconds, after rounding when the request asks for it */
+    int64_t duration; /* seconds, after rounding when the request sets it */
     int64_t billable;
     int64_t count;
     int64_t earned; /* cents */
@@ -673,7 +673,7 @@ int report_weekly_csv(const struct report_weekly *w, struct sink *out)
         goto out;
 
     /* A group row (subgroup column empty), then one row per child that repeats the group's
-     * name so that each row stands alone in a spreadsheet filter. */
+     * name so that each row is complete in a spreadsheet filter. */
     for (size_t i = 0; i < w->top_count; i++) {
         const struct weekly_node *group = &w->top[i];
         if (csv_row(w, cw, group->name, "", group->days, &group->total) != 0)

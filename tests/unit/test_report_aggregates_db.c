@@ -69,7 +69,8 @@ static uint64_t sql_exec(const char *fmt, ...)
     return mysql_insert_id(db.conn);
 }
 
-/* Inserts a finished entry; start and end are UTC "YYYY-MM-DD hh:mm:ss" ("" end = running). */
+/* Inserts an entry; start and end are UTC "YYYY-MM-DD hh:mm:ss", and an empty end makes a
+ * running timer. */
 static uint64_t add_entry(uint64_t user, uint64_t project, const char *description,
                           const char *start, const char *end, int billable)
 {
