@@ -26,12 +26,19 @@
 #include "xlsx_export.h"
 
 
+/* Bytes between two progress calls from the sink, so that exports without a row loop (the
+ * archive, the aggregate reports) still refresh a scheduler's heartbeat while they write. */
+#define EXPORT_FILE_PROGRESS_BYTES (4u << 20)
+
 /* The temporary file: a sink that hashes, counts and writes, and keeps the first errno. */
 struct export_out {
     int fd;
     EVP_MD_CTX *sha;
     uint64_t bytes;
-    int error; /* errno of the first failed write, 0 when none */
+    uint64_t bytes_at_progress;
+    int error; /* errno of the first failed write (ECANCELED: stopped by progress), 0 if none */
+    const struct export_file_spec *spec;
+    const struct export_file_result *result;
 };
 
 static int export_out_write(void *ctx, const void *data, size_t len)
@@ -57,11 +64,19 @@ static int export_out_write(void *ctx, const void *data, size_t len)
         p += n;
         len -= (size_t)n;
     }
+    if (out->spec->progress != NULL &&
+        out->bytes - out->bytes_at_progress >= EXPORT_FILE_PROGRESS_BYTES) {
+        out->bytes_at_progress = out->bytes;
+        if (out->spec->progress(out->spec->progress_ctx, out->result->rows) != 0) {
+            out->error = ECANCELED;
+            return -1;
+        }
+    }
     return 0;
 }
 
 /* Counts the records of CSV text (line ends outside quotes) without keeping it, so that
- * aggregate reports can say how many rows they wrote. */
+ * aggregate reports can return how many rows they wrote. */
 struct export_counter {
     bool in_quotes;
     uint64_t records;
@@ -85,7 +100,10 @@ static int export_counter_write(void *ctx, const void *data, size_t len)
 static void export_describe(struct export_file_result *result, const struct export_file_spec *spec,
                             const char *step, int error)
 {
-    if (error == ENOSPC || error == EDQUOT)
+    if (error == ECANCELED)
+        snprintf(result->error, sizeof(result->error), "stopped while %s %s after %llu rows",
+                 step, spec->file_name, (unsigned long long)result->rows);
+    else if (error == ENOSPC || error == EDQUOT)
         snprintf(result->error, sizeof(result->error),
                  "disk full while %s %s in %s: free space there or lower the job's keep count",
                  step, spec->file_name, spec->folder_name);
@@ -377,7 +395,7 @@ static void export_hex(const unsigned char *digest, unsigned int len, char *out)
     out[2 * len] = '\0';
 }
 
-/* Runs the export into out; result->error says why on failure. */
+/* Runs the export into out. On failure result->error describes why. */
 static int export_produce(struct db *db, const struct export_file_spec *spec,
                           struct export_out *out, struct export_file_result *result)
 {
@@ -403,7 +421,7 @@ int export_file_write(struct db *db, const struct export_file_spec *spec,
                       struct export_file_result *result)
 {
     static unsigned long counter;
-    struct export_out out = {-1, NULL, 0, 0};
+    struct export_out out = {-1, NULL, 0, 0, 0, spec, result};
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int digest_len = 0;
     char temp[512];

@@ -42,8 +42,8 @@ struct export_file_result {
 /* Writes the export spec describes to file_name inside folder_fd: first to a hidden temporary
  * name in the same folder, then fsync of the file, rename over file_name and fsync of the
  * folder. The report must be validated and its ids checked. On any failure the temporary file
- * is deleted, an older file_name is left as it was, and result->error says what went wrong (a
- * full disk and a folder removed meanwhile are named as such). Returns 0 or -1. */
+ * is deleted, an older file_name is left as it was, and result->error describes the failure.
+ * A full disk and a folder removed meanwhile get their own messages. Returns 0 or -1. */
 int export_file_write(struct db *db, const struct export_file_spec *spec,
                       struct export_file_result *result);
 

@@ -1130,8 +1130,8 @@ static int jobs_claim_retry(struct db *db, const char *claimer, uint64_t workspa
     db_params_add_datetime(&params, now - EXPORT_JOBS_STALE_SECONDS);
     if (workspace_id != 0)
         db_params_add_u64(&params, workspace_id);
-    /* The workspace filter needs the job row; the join locks it as well, which only makes a
-     * claimer of the same workspace skip the job for that moment. */
+    /* The workspace filter needs the job row. The join locks that row as well, so a claimer
+     * of the same workspace skips the job for that moment, which is harmless. */
     found = db_fetch_u64(db,
                          workspace_id == 0
                              ? "SELECT id FROM export_runs WHERE ((status = 'PENDING' AND "
@@ -1192,9 +1192,9 @@ int export_jobs_claim(struct db *db, const char *claimer, uint64_t workspace_id,
     uint64_t run_id = 0;
     int claimed;
 
-    /* Each attempt is its own short transaction, so locks are held only while one row is
+    /* Each attempt is its own short transaction, so locks last only while one row is
      * examined. A job moved on without a run (2) or a run given up (2) lets the loop look
-     * again; the bound keeps a burst of such rows from holding this claimer forever. */
+     * again. The bound keeps a burst of such rows from keeping this claimer busy forever. */
     for (int round = 0; round < 100; round++) {
         if (db_exec(db, "START TRANSACTION") != 0)
             return -1;

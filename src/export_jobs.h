@@ -43,7 +43,11 @@ enum export_run_status { RUN_PENDING, RUN_RUNNING, RUN_SUCCEEDED, RUN_FAILED };
  * EXPORT_JOBS_RETRY_SECONDS * 2^(n - 1). */
 #define EXPORT_JOBS_ATTEMPTS_MAX 3
 #define EXPORT_JOBS_RETRY_SECONDS 60
-/* A RUNNING run whose heartbeat is older than this many seconds belongs to a dead claimer. */
+/* A RUNNING run whose heartbeat is older than this many seconds belongs to a dead claimer.
+ * NOTE: heartbeats are sent between rows and every 4 MiB written, not during one long query
+ * (a summary's GROUP BY over a very large workspace). A query longer than this makes a live
+ * run look dead, and another host then runs it again; the record stays right because only the
+ * current claimer may finish it, but the work is done twice. */
 #define EXPORT_JOBS_STALE_SECONDS 120
 /* How often a claimer refreshes its heartbeat, in seconds. */
 #define EXPORT_JOBS_HEARTBEAT_SECONDS 15
@@ -102,7 +106,7 @@ void export_job_free(struct export_job *job);
 
 /* Returns the first scheduled instant of job strictly after `after` (UTC seconds), computed in
  * job->time_zone (which becomes the process zone). A local time that falls in a DST gap runs
- * at the first valid instant after it; a local time that occurs twice runs once, at its first
+ * at the first valid instant after it. A local time that occurs twice runs once, at its first
  * occurrence. A MONTHLY day past a month's end runs on that month's last day. Returns -1 when
  * the zone is unknown. */
 int64_t export_job_next_run(const struct export_job *job, int64_t after);
@@ -117,10 +121,12 @@ int export_job_range_bounds(enum export_job_range range, const char *zone, int w
 /* Fills job from a JSON object (the body of POST /export-jobs or the options of
  * `reportctl jobs add`): name, report, format, request (object, optional), schedule {kind,
  * time "HH:MM", weekday, dayOfMonth, timeZone}, range, folder, keep, enabled. Checks every
- * value and their combinations (ZIP only with ARCHIVE, CSV or XLSX otherwise; weekday only and
- * always for WEEKLY; dayOfMonth for MONTHLY; a folder of plain names without "..", leading '/'
- * or control characters). Does not touch the file system or the database. Returns 0; or -1
- * with a 400 in err naming the JSON path and the fix. job owns request_json on success. */
+ * value and their combinations. ZIP goes only with ARCHIVE, and CSV or XLSX with the reports.
+ * WEEKLY needs a weekday and MONTHLY a dayOfMonth, and other kinds take neither. A folder is
+ * plain names without "..", a leading '/' or control characters. Touches neither the file
+ * system nor the database. Returns 0; or -1 with a 400 in err naming the JSON path and the
+ * fix. job owns request_json on success. schedule.timeZone is optional: time_zone stays ""
+ * then, and the caller fills in the workspace's zone. */
 int export_job_from_json(json_t *body, struct export_job *job, struct api_error *err);
 
 /* Builds the JSON the API returns for job. Returns a new reference or NULL. */
@@ -169,20 +175,20 @@ int export_jobs_delete(struct db *db, uint64_t workspace_id, uint64_t id);
 int export_jobs_runs(struct db *db, uint64_t job_id, size_t limit, struct export_run **runs,
                      size_t *count);
 
-/* Claims one run for claimer ("host:pid") at `now`: first a job whose next_run_at is due
- * (recording a new RUNNING run and moving next_run_at past now, so missed runs collapse into
- * one), else a PENDING run whose retry time has come, else a RUNNING run whose heartbeat is
- * stale. workspace_id limits the claim to one workspace's jobs (0: every workspace). Rows
- * another transaction holds are skipped, not waited for. Returns 1 with *run filled, 0 when
- * nothing is due, -1 on a database error. */
+/* Claims one run for claimer ("host:pid") at `now`. The first choice is a job whose
+ * next_run_at is due: it gets a new RUNNING run and its next_run_at moves past now, so missed
+ * runs collapse into one. Next comes a PENDING run whose retry time has come, then a RUNNING
+ * run whose heartbeat is stale. workspace_id limits the claim to one workspace's jobs (0: every
+ * workspace). Rows another transaction has locked are skipped, not waited for. Returns 1 with
+ * *run filled, 0 when nothing is due, -1 on a database error. */
 int export_jobs_claim(struct db *db, const char *claimer, uint64_t workspace_id, int64_t now,
                       struct export_run *run);
 
-/* Refreshes the heartbeat of run_id if claimer still holds it. Returns 1 when it does, 0 when
+/* Refreshes the heartbeat of run_id if claimer still owns the claim. Returns 1 when it does, 0 when
  * another claimer took the run over, -1 on error. */
 int export_jobs_heartbeat(struct db *db, uint64_t run_id, const char *claimer, int64_t now);
 
-/* What one run produced, recorded by export_jobs_finish. */
+/* The result of one run, recorded by export_jobs_finish. */
 struct export_run_outcome {
     bool ok;
     uint64_t rows, bytes, duration_ms;

@@ -277,9 +277,9 @@ static bool jobs_is(const struct http_request *req, const char *method)
     return strcmp(req->method, method) == 0;
 }
 
-/* Serves /v1/workspaces/{ws}/export-jobs; rest is the path after it: "" (GET lists, POST
- * creates), "/{id}" (GET, DELETE) or "/{id}/runs" (GET). scope is authenticated and holds the
- * workspace. A MEMBER key gets 403. Sends exactly one response. */
+/* Serves /v1/workspaces/{ws}/export-jobs. rest is the path after it: "" (GET lists, POST
+ * creates), "/{id}" (GET, DELETE) or "/{id}/runs" (GET). scope is authenticated and contains
+ * the workspace. A MEMBER key gets 403. Sends exactly one response. */
 void handler_export_jobs(struct handler_scope *scope, struct http_request *req, const char *rest)
 {
     uint64_t id = 0;

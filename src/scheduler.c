@@ -1,5 +1,5 @@
-/* scheduler.c - claims due export runs, runs them into files and records the outcome; the
- * scheduler process loops over that until it is told to stop.
+/* scheduler.c - claims due export runs, runs them into files and records the outcome. The
+ * scheduler process repeats that until SIGTERM or SIGINT arrives.
  * SPDX-License-Identifier: MIT
  */
 #include "scheduler.h"
@@ -17,7 +17,7 @@
 #include "report_request.h"
 #include "workspace.h"
 
-/* What the progress callback needs to keep the claim alive during a long export. */
+/* State of the progress callback that keeps the claim alive during a long export. */
 struct scheduler_beat {
     struct db *ctl;
     uint64_t run_id;
@@ -59,7 +59,7 @@ static uint64_t scheduler_ms_since(const struct timespec *start)
 }
 
 /* Loads the workspace into ctx as the job's creator sees it. A job added with reportctl runs
- * as an OWNER; one added through the API runs only while its creator is still an OWNER or
+ * as an OWNER. A job added through the API runs only while its creator is still an OWNER or
  * ADMIN, so that a demoted user's job does not keep exporting everyone's entries. */
 static int scheduler_context(struct db *db, const struct config *cfg,
                              const struct export_job *job, struct report_context *ctx,
@@ -241,8 +241,16 @@ static int scheduler_execute(struct db *ctl, struct db *data, const struct confi
         result = 0;
         goto out;
     }
-    if (export_jobs_finish(ctl, run, pass->claimer, scheduler_now(pass), &outcome) != 0)
+    if (export_jobs_finish(ctl, run, pass->claimer, scheduler_now(pass), &outcome) != 0) {
+        /* A run taken over while this host still worked on it is the new claimer's to
+         * record; only a database failure stops the pass. */
+        if (export_jobs_heartbeat(ctl, run->id, pass->claimer, scheduler_now(pass)) == 0) {
+            log_warn("run %llu was taken over by another claimer before it finished here",
+                     (unsigned long long)run->id);
+            result = 0;
+        }
         goto out;
+    }
     if (outcome.ok) {
         log_info("export job %llu run %llu wrote %s: %llu rows, %llu bytes in %llu ms",
                  (unsigned long long)job.id, (unsigned long long)run->id, outcome.file_name,

@@ -28,8 +28,8 @@ struct scheduler_pass {
 };
 
 /* Claims and runs due runs one after the other until none is due or *pass->stop becomes
- * non-zero. ctl holds claims and heartbeats; data runs the reports: two connections,
- * because a streaming report keeps its connection busy while the heartbeat must go on. Each
+ * non-zero. ctl records claims and heartbeats, and data runs the reports. Two connections
+ * are needed because a streaming report keeps its connection busy while heartbeats go on. Each
  * file goes to its job's folder below cfg->export_root. A fixed pass->now lets tests run jobs
  * scheduled far from today without touching anyone else's. Failed runs are
  * recorded (with a retry when attempts remain) and counted, not returned as errors. Returns 0,

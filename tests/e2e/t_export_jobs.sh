@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Scheduled export jobs through nginx: create, list, get, runs and delete; MEMBER keys refused;
-# folders that leave the export root refused; `reportctl jobs run-due` writing the file and its
-# run record; `reportctl export` writing the same CSV as the API.
+# Scheduled export jobs through nginx: create, list, get, runs and delete. MEMBER keys and
+# folders that leave the export root are rejected. `reportctl jobs run-due` writes the file and
+# its run record, and `reportctl export` writes the same CSV as the API.
 . "$(dirname "$0")/lib.sh"
 
 if reportctl jobs list 2>&1 | grep -q "unknown command"; then
@@ -99,7 +99,7 @@ check "run sha256" "$(json 'd[0]["sha256"]')" "$(sha256sum "$OUT" 2>/dev/null | 
 check "no temporary files" "$(find "$EXPORTS/team-$$" -name '.*' -type f | wc -l)" 0
 check "next run moved on" "$(sql -e "SELECT next_run_at > UTC_TIMESTAMP() FROM export_jobs WHERE id = $JOB")" 1
 
-# The job's file holds what the API's CSV of the same entries holds.
+# The job's file is byte for byte the API's CSV of the same entries.
 check "API CSV" "$(api GET "/v1/workspaces/$WS/reports/detailed.csv?start=2026-01-01&end=2026-01-31" "$KEY")" 200
 cp "$TEST_TMP/body" "$TEST_TMP/api.csv"
 check "job file equals the API CSV" "$(cmp -s "$OUT" "$TEST_TMP/api.csv" && echo same)" same

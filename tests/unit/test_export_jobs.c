@@ -324,7 +324,8 @@ static void test_folders(void)
         close(fd);
     snprintf(path, sizeof(path), "%s/a/b", root);
     struct stat info;
-    CHECK(stat(path, &info) == 0 && S_ISDIR(info.st_mode));
+    CHECK(stat(path, &info) == 0);
+    CHECK(S_ISDIR(info.st_mode));
     CHECK(export_job_open_folder(root, "", false, NULL, err, sizeof(err)) == 0);
 
     /* A symbolic link below the root is refused, as the last part and in the middle. */

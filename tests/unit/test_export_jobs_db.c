@@ -213,7 +213,8 @@ static void test_stale_and_retries(uint64_t job)
     CHECK(export_jobs_finish(&db1, &taken, "host-c:3", t2, &failed) == 0);
     CHECK(export_jobs_claim(&db1, "host-c:3", ws_id, t2 + 60, &run) == 0);
     CHECK(export_jobs_claim(&db1, "host-c:3", ws_id, t2 + 121, &run) == 1);
-    CHECK(run.id == taken.id && run.attempt == 3);
+    CHECK(run.id == taken.id);
+    CHECK(run.attempt == 3);
     CHECK(strcmp(run.error, "simulated failure") == 0);
     /* The last attempt fails for good. */
     CHECK(export_jobs_finish(&db1, &run, "host-c:3", t2 + 130, &failed) == 0);
@@ -271,7 +272,8 @@ static void test_race(void)
     for (int c = 0; c < 2; c++) {
         int status = 0;
         waitpid(children[c], &status, 0);
-        CHECK(WIFEXITED(status) && WEXITSTATUS(status) <= JOBS);
+        CHECK(WIFEXITED(status));
+        CHECK(WEXITSTATUS(status) <= JOBS);
         if (WIFEXITED(status) && WEXITSTATUS(status) <= JOBS)
             claimed_total += WEXITSTATUS(status);
     }
@@ -363,7 +365,8 @@ static void test_run_due_and_prune(void)
     for (int day = 1; day <= 4; day++) {
         pass.now = utc(2200, 1, day, 6, 0, 10);
         CHECK(scheduler_run_due(&db1, &db2, &cfg, &pass, &tally) == 0);
-        CHECK(tally.succeeded == 1 && tally.failed == 0);
+        CHECK(tally.succeeded == 1);
+        CHECK(tally.failed == 0);
         int n = list_files(dir, names, 8);
         CHECK(n == (day < 2 ? day : 2));
         for (int i = 0; i < n && i < 8; i++)
@@ -400,7 +403,8 @@ static void test_run_due_and_prune(void)
     CHECK(export_jobs_delete(&db1, ws_id, job) == 1);
 }
 
-/* A job whose folder was removed fails with a message that says so, and nothing is created. */
+/* A job whose folder was removed fails with a message naming the folder, and nothing is
+ * created. */
 static void test_vanished_folder(void)
 {
     struct scheduler_pass pass;
@@ -415,7 +419,8 @@ static void test_vanished_folder(void)
     pass.workspace_id = ws_id;
     pass.now = utc(2200, 1, 1, 6, 0, 10);
     CHECK(scheduler_run_due(&db1, &db2, &cfg, &pass, &tally) == 0);
-    CHECK(tally.succeeded == 0 && tally.failed == 1);
+    CHECK(tally.succeeded == 0);
+    CHECK(tally.failed == 1);
     struct export_run *runs = NULL;
     size_t n = 0;
     CHECK(export_jobs_runs(&db1, job, 10, &runs, &n) == 0);
@@ -490,9 +495,11 @@ static void test_export_file_failures(void)
     CHECK(list_files(dir, names, 4) == 1);
     char text[64] = "";
     FILE *kept = fopen(path, "r");
-    CHECK(kept != NULL && fgets(text, sizeof(text), kept) != NULL);
-    if (kept != NULL)
+    CHECK(kept != NULL);
+    if (kept != NULL) {
+        CHECK(fgets(text, sizeof(text), kept) != NULL);
         fclose(kept);
+    }
     CHECK(strcmp(text, "older export\n") == 0);
 
     /* Without the stop it replaces the older file. */
