@@ -49,8 +49,11 @@ if [ -z "${REPORTD_BUILD:-}" ]; then
     stack_log "building Release into $STACK_BUILD"
     stack_build "$STACK_BUILD" Release
 fi
-mkdir -p "$STACK_DIR/log" "$STACK_DIR/run"
-stack_db_start
+mkdir -p "$STACK_DIR/log" "$STACK_DIR/run" "$STACK_DIR/db-tmp"
+# A private tmpdir for the server (mariadbd takes TMPDIR): the year-long GROUP BY spills to an
+# on-disk temporary table, and with a /tmp shared by other servers and tests those files
+# vanished mid-query ("Error on delete of '/tmp/#sql-temptable-...'").
+TMPDIR=$STACK_DIR/db-tmp stack_db_start
 stack_write_config
 reportctl() { "$STACK_BUILD/reportctl" --config "$STACK_DIR/reportd.conf" "$@"; }
 reportctl migrate >/dev/null
@@ -106,7 +109,7 @@ PY
 sql_seconds() {
     local start end
     start=$(date +%s.%N)
-    stack_sql --batch --skip-column-names <"$1" >/dev/null
+    stack_sql --batch --skip-column-names <"$1" >/dev/null || return 1
     end=$(date +%s.%N)
     echo "$end - $start" | bc -l
 }
@@ -130,7 +133,8 @@ measure() {
     local api_times="" sql_times="" i
     for i in $(seq 1 "$RUNS"); do
         api_times+="$(api_seconds "$path" "$body")"$'\n'
-        sql_times+="$(sql_seconds "$sql_file")"$'\n'
+        grep -q '"totals"' "$STACK_DIR/body" || { echo "$name: the API run failed" >&2; exit 1; }
+        sql_times+="$(sql_seconds "$sql_file")"$'\n' || { echo "$name: the SQL run failed" >&2; exit 1; }
     done
     local api sql groups bytes
     api=$(printf '%s' "$api_times" | median)
