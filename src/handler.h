@@ -31,6 +31,12 @@ void handler_health(struct worker_state *worker, struct http_request *req);
 void handler_report(struct handler_scope *scope, struct http_request *req, enum report_kind kind,
                     enum export_type type, bool from_query);
 
+/* GET .../archive.zip: the whole workspace as a restorable ZIP, streamed. */
+void handler_archive(struct handler_scope *scope, struct http_request *req);
+
+/* Export jobs: rest is the path after /v1/workspaces/{ws}/export-jobs. */
+void handler_export_jobs(struct handler_scope *scope, struct http_request *req, const char *rest);
+
 /* Routes req to its handler; every path ends in exactly one response (or a broken transfer). */
 void router_handle(struct worker_state *worker, struct http_request *req);
 

@@ -169,11 +169,22 @@ void http_send_error(struct http_request *req, const struct api_error *err)
 
 void http_abort(struct http_request *req)
 {
+    /* A FastCGI record header with protocol version 0. nginx treats a connection that merely
+     * closes as the normal end of an unbuffered response and would send the last chunk; a
+     * malformed record is an upstream error, so nginx closes the client connection without
+     * it and the client sees an incomplete transfer. */
+    static const unsigned char invalid_record[8] = {0};
+    int fd = req->fcgx->ipcFd;
+
     req->aborted = true;
-    /* Closing the socket before FCGX_Finish_r sends FCGI_END_REQUEST makes nginx report an
-     * upstream error and end the response without its last chunk. */
-    if (req->fcgx->ipcFd >= 0)
-        shutdown(req->fcgx->ipcFd, SHUT_RDWR);
+    if (fd < 0)
+        return;
+    if (req->status != 0) {
+        FCGX_FFlush(req->fcgx->out);
+        ssize_t ignored = send(fd, invalid_record, sizeof(invalid_record), MSG_NOSIGNAL);
+        (void)ignored;
+    }
+    shutdown(fd, SHUT_RDWR);
 }
 
 void http_content_disposition(const char *filename, char *out, size_t size)

@@ -58,7 +58,8 @@ int http_sink_write(void *ctx, const void *data, size_t len);
 struct sink http_sink(struct http_request *req);
 
 /* Breaks the transfer so the client sees an incomplete response instead of a short file that
- * looks complete: the connection to nginx is closed without the end-of-request record. */
+ * looks complete: nginx gets a malformed record and closes the client connection without the
+ * last chunk. */
 void http_abort(struct http_request *req);
 
 /* Formats the Content-Disposition header for a download named filename (ASCII name plus an

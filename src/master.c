@@ -16,9 +16,14 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "scheduler.h"
 #include "worker.h"
 
 #define MASTER_MAX_WORKERS 256
+
+/* Processes besides the worker slots: a worker being retired by a SIGHUP restart, and the
+ * export scheduler. */
+enum { MASTER_EXTRA_SPARE, MASTER_EXTRA_SCHEDULER, MASTER_EXTRA_SLOTS };
 
 struct master_slot {
     pid_t pid;          /* 0 when the slot is empty */
@@ -97,6 +102,32 @@ static pid_t master_spawn(const struct config *cfg, int listen_fd, struct master
     return pid;
 }
 
+/* Forks the export scheduler. The child closes the FastCGI socket (it serves no requests)
+ * and installs its own signal handlers. */
+static pid_t master_spawn_scheduler(const struct config *cfg, int listen_fd,
+                                    struct master_slot *slot)
+{
+    pid_t pid = fork();
+
+    if (pid < 0) {
+        log_error("fork of the scheduler failed: %s", strerror(errno));
+        return -1;
+    }
+    if (pid == 0) {
+        struct sigaction action;
+        memset(&action, 0, sizeof(action));
+        sigemptyset(&action.sa_mask);
+        action.sa_handler = SIG_DFL;
+        sigaction(SIGCHLD, &action, NULL);
+        close(listen_fd);
+        _exit(scheduler_process_run(cfg));
+    }
+    slot->pid = pid;
+    slot->retiring = false;
+    slot->started = time(NULL);
+    return pid;
+}
+
 static void master_describe_exit(int status, char *out, size_t size)
 {
     if (WIFSIGNALED(status))
@@ -109,13 +140,24 @@ static void master_describe_exit(int status, char *out, size_t size)
 /* Collects exited workers; replaces those that died unless the master is stopping or the
  * worker was retired by a restart. */
 static void master_reap(const struct config *cfg, int listen_fd, struct master_slot *slots,
-                        int count, bool replace)
+                        int count, struct master_slot *scheduler, bool replace)
 {
     int status;
     pid_t pid;
     char why[96];
 
     while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+        if (pid == scheduler->pid) {
+            scheduler->pid = 0;
+            master_describe_exit(status, why, sizeof(why));
+            log_warn("scheduler %d %s%s", (int)pid, why, replace ? "; starting another" : "");
+            if (replace) {
+                if (time(NULL) - scheduler->started < 1)
+                    sleep(1);
+                master_spawn_scheduler(cfg, listen_fd, scheduler);
+            }
+            continue;
+        }
         for (int i = 0; i < count; i++) {
             if (slots[i].pid != pid)
                 continue;
@@ -180,31 +222,35 @@ static void master_sleep_ms(long ms)
 }
 
 static void master_signal_all(const struct master_slot *slots, int count,
-                              const struct master_slot *spare, int signo)
+                              const struct master_slot *extras, int signo)
 {
     for (int i = 0; i < count; i++) {
         if (slots[i].pid > 0)
             kill(slots[i].pid, signo);
     }
-    if (spare->pid > 0)
-        kill(spare->pid, signo);
+    for (int i = 0; i < MASTER_EXTRA_SLOTS; i++) {
+        if (extras[i].pid > 0)
+            kill(extras[i].pid, signo);
+    }
 }
 
-static void master_forget(struct master_slot *slots, int count, struct master_slot *spare,
+static void master_forget(struct master_slot *slots, int count, struct master_slot *extras,
                           pid_t pid)
 {
     for (int i = 0; i < count; i++) {
         if (slots[i].pid == pid)
             slots[i].pid = 0;
     }
-    if (spare->pid == pid)
-        spare->pid = 0;
+    for (int i = 0; i < MASTER_EXTRA_SLOTS; i++) {
+        if (extras[i].pid == pid)
+            extras[i].pid = 0;
+    }
 }
 
-static void master_shutdown(struct master_slot *slots, int count, struct master_slot *spare,
+static void master_shutdown(struct master_slot *slots, int count, struct master_slot *extras,
                             int deadline)
 {
-    master_signal_all(slots, count, spare, SIGTERM);
+    master_signal_all(slots, count, extras, SIGTERM);
 
     /* A worker that got the signal just before it entered accept() would sleep there until
      * the next connection, so idle workers are reminded once a second. */
@@ -213,17 +259,17 @@ static void master_shutdown(struct master_slot *slots, int count, struct master_
     while (time(NULL) < give_up) {
         pid_t pid;
         while ((pid = waitpid(-1, NULL, WNOHANG)) > 0)
-            master_forget(slots, count, spare, pid);
+            master_forget(slots, count, extras, pid);
         if (pid < 0 && errno == ECHILD)
             return;
         if (time(NULL) > last_reminder) {
             last_reminder = time(NULL);
-            master_signal_all(slots, count, spare, SIGTERM);
+            master_signal_all(slots, count, extras, SIGTERM);
         }
         master_sleep_ms(50);
     }
     log_warn("workers still busy after %d s; killing them", deadline);
-    master_signal_all(slots, count, spare, SIGKILL);
+    master_signal_all(slots, count, extras, SIGKILL);
     while (waitpid(-1, NULL, 0) > 0)
         continue;
 }
@@ -231,12 +277,14 @@ static void master_shutdown(struct master_slot *slots, int count, struct master_
 int master_run(const struct config *cfg)
 {
     struct master_slot slots[MASTER_MAX_WORKERS];
-    struct master_slot spare;
+    struct master_slot extras[MASTER_EXTRA_SLOTS];
+    struct master_slot *spare = &extras[MASTER_EXTRA_SPARE];
+    struct master_slot *scheduler = &extras[MASTER_EXTRA_SCHEDULER];
     int count = master_worker_count(cfg);
     int restart_pending = count;
 
     memset(slots, 0, sizeof(slots));
-    memset(&spare, 0, sizeof(spare));
+    memset(extras, 0, sizeof(extras));
     int listen_fd = master_open_socket(cfg->listen);
     if (listen_fd < 0) {
         log_error("cannot listen on %s: %s", cfg->listen, strerror(errno));
@@ -247,26 +295,33 @@ int master_run(const struct config *cfg)
 
     for (int i = 0; i < count; i++)
         master_spawn(cfg, listen_fd, &slots[i]);
+    master_spawn_scheduler(cfg, listen_fd, scheduler);
 
     while (!master_stop_requested) {
         if (master_reload_requested) {
             master_reload_requested = 0;
             log_info("SIGHUP: restarting workers one by one");
             restart_pending = 0;
+            /* The scheduler stops at its next progress check (a run cut short is recorded as
+             * failed and retried) and master_reap starts a new one. */
+            if (scheduler->pid > 0)
+                kill(scheduler->pid, SIGTERM);
         }
         if (master_child_exited) {
             master_child_exited = 0;
-            master_reap(cfg, listen_fd, slots, count, true);
-            if (spare.pid > 0 && kill(spare.pid, 0) != 0)
-                spare.pid = 0;
+            master_reap(cfg, listen_fd, slots, count, scheduler, true);
+            if (spare->pid > 0 && kill(spare->pid, 0) != 0)
+                spare->pid = 0;
         }
-        master_restart_step(cfg, listen_fd, slots, count, &restart_pending, &spare);
+        master_restart_step(cfg, listen_fd, slots, count, &restart_pending, spare);
         master_sleep_ms(100);
     }
 
     log_info("stopping: waiting up to %d s for %d workers", cfg->shutdown_deadline,
              master_live_count(slots, count));
-    master_shutdown(slots, count, &spare, cfg->shutdown_deadline);
+    if (scheduler->pid > 0)
+        kill(scheduler->pid, SIGTERM);
+    master_shutdown(slots, count, extras, cfg->shutdown_deadline);
     if (strchr(cfg->listen, ':') == NULL)
         unlink(cfg->listen);
     log_info("reportd stopped");

@@ -11,10 +11,13 @@
 #include "db.h"
 #include "generate.h"
 #include "import_main.h"
+#include "jobs_main.h"
 #include "log.h"
 #include "migrate.h"
+#include "restore.h"
 #include "tz.h"
 #include "workspace.h"
+#include "workspace_archive.h"
 
 #ifndef REPORTD_SQL_DIR
 #define REPORTD_SQL_DIR "sql"
@@ -35,7 +38,12 @@ static void reportctl_usage(FILE *out)
             "  import [--workspace NAME] [--format auto|clockify|toggl|kimai]\n"
             "         [--timezone ZONE] [--date-format FORMAT] FILE...\n"
             "  generate --workspace NAME --entries N --users U --projects P --seed S\n"
-            "           --from DATE --to DATE\n\n"
+            "           --from DATE --to DATE\n"
+            "  export --workspace W --report detailed|summary|weekly --format csv|xlsx\n"
+            "         --from DATE --to DATE --output FILE\n"
+            "  archive --workspace W --output FILE.zip   the whole workspace, restorable\n"
+            "  restore [--workspace NEW] [--replace] FILE.zip\n"
+            "  jobs list|add|remove|run-due [--workspace W]   scheduled export jobs\n\n"
             "The config file defaults to reportd.conf in the current folder; REPORTD_*\n"
             "environment variables override it (see reportd --help).\n");
 }
@@ -185,6 +193,14 @@ static int reportctl_dispatch(struct db *db, int argc, char **argv)
     const char *command = argv[0];
     const char *sub = argc > 1 ? argv[1] : "";
 
+    if (strcmp(command, "jobs") == 0)
+        return jobs_main(db, db->cfg, argc, argv);
+    if (strcmp(command, "export") == 0)
+        return export_main(db, db->cfg, argc, argv);
+    if (strcmp(command, "archive") == 0)
+        return archive_main(db, db->cfg, argc, argv);
+    if (strcmp(command, "restore") == 0)
+        return restore_main(db, db->cfg, argc, argv);
     if (strcmp(command, "migrate") == 0)
         return reportctl_migrate(db, argc, argv);
     if (strcmp(command, "workspace") == 0 && strcmp(sub, "create") == 0)

@@ -144,6 +144,18 @@ static void router_workspace(struct worker_state *worker, struct http_request *r
         return;
     }
 
+    if (strcmp(rest, "/archive.zip") == 0) {
+        if (!router_is(req, "GET")) {
+            router_method_not_allowed(req, "GET");
+            return;
+        }
+        handler_archive(&scope, req);
+        return;
+    }
+    if (strncmp(rest, "/export-jobs", 12) == 0 && (rest[12] == '\0' || rest[12] == '/')) {
+        handler_export_jobs(&scope, req, rest + 12);
+        return;
+    }
     if (strncmp(rest, "/reports/", 9) == 0) {
         router_reports_path(&scope, req, rest + 9);
         return;
