@@ -1398,28 +1398,42 @@ static void gen_usage(FILE *out)
             GEN_ENTRIES_MAX, GEN_USERS_MAX, GEN_PROJECTS_MAX);
 }
 
-/* Reads MAX(id) + 1 of each table into first (the workspace id only for a new workspace). */
+/* Reads the first free id of each table into first (the workspace id only for a new
+ * workspace). Other sessions may insert while the generator runs: MAX(id) ... FOR UPDATE locks
+ * the end of each table until the commit, and starting above the AUTO_INCREMENT counter keeps
+ * clear of ids that a concurrent insert was already given but has not written yet. */
 static int gen_first_ids(struct db *db, struct gen_ids *first, bool new_workspace)
 {
     struct {
-        const char *sql;
+        const char *table;
         uint64_t *id;
     } tables[] = {
-        {"SELECT COALESCE(MAX(id), 0) FROM workspaces", &first->workspace},
-        {"SELECT COALESCE(MAX(id), 0) FROM users", &first->user},
-        {"SELECT COALESCE(MAX(id), 0) FROM user_groups", &first->group},
-        {"SELECT COALESCE(MAX(id), 0) FROM clients", &first->client},
-        {"SELECT COALESCE(MAX(id), 0) FROM projects", &first->project},
-        {"SELECT COALESCE(MAX(id), 0) FROM tasks", &first->task},
-        {"SELECT COALESCE(MAX(id), 0) FROM tags", &first->tag},
-        {"SELECT COALESCE(MAX(id), 0) FROM time_entries", &first->entry},
+        {"workspaces", &first->workspace}, {"users", &first->user},
+        {"user_groups", &first->group},    {"clients", &first->client},
+        {"projects", &first->project},     {"tasks", &first->task},
+        {"tags", &first->tag},             {"time_entries", &first->entry},
     };
+    char sql[256];
 
     for (size_t i = new_workspace ? 0 : 1; i < sizeof(tables) / sizeof(tables[0]); i++) {
         uint64_t max_id = 0;
-        if (db_fetch_u64(db, tables[i].sql, NULL, &max_id) < 0)
+        uint64_t counter = 0;
+        struct db_params params;
+
+        snprintf(sql, sizeof(sql), "SELECT COALESCE(MAX(id), 0) FROM %s FOR UPDATE",
+                 tables[i].table);
+        if (db_fetch_u64(db, sql, NULL, &max_id) < 0)
             return -1;
-        *tables[i].id = max_id + 1;
+        db_params_init(&params);
+        db_params_add_text(&params, tables[i].table, strlen(tables[i].table));
+        int found = db_fetch_u64(db,
+                                 "SELECT COALESCE(AUTO_INCREMENT, 0) FROM information_schema.TABLES "
+                                 "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?",
+                                 &params, &counter);
+        db_params_free(&params);
+        if (found < 0)
+            return -1;
+        *tables[i].id = (max_id + 1 > counter ? max_id + 1 : counter) + 1000;
     }
     return 0;
 }

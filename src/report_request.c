@@ -202,7 +202,7 @@ static int digits_at(const char *p, int count, int *value)
  * "+0100", "+01"; a space stands for '+' because '+' means a space in query strings). Times
  * without an offset are local in the current tz zone. Fractional seconds round toward the
  * inside of the range, so a start of 10:00:00.5 excludes an entry that starts at 10:00:00. */
-static int parse_instant(const char *text, enum range_edge edge, int64_t *out)
+static int parse_instant_unclamped(const char *text, enum range_edge edge, int64_t *out)
 {
     int year, month, day, hour = 0, minute = 0, second = 0;
     const char *p = text;
@@ -278,6 +278,23 @@ static int parse_instant(const char *text, enum range_edge edge, int64_t *out)
     if (fraction && edge == EDGE_START)
         utc += 1;
     *out = utc;
+    return 0;
+}
+
+/* Parses an instant as parse_instant_unclamped does, then clamps it to what a MariaDB DATETIME
+ * holds (1000-01-01 00:00:00 to 9999-12-31 23:59:59 UTC), so "all time" ranges such as
+ * 0000-01-01..9999-12-31 keep every entry instead of binding an invalid date. */
+static int parse_instant(const char *text, enum range_edge edge, int64_t *out)
+{
+    const int64_t first = civil_days_from_date(1000, 1, 1) * 86400;
+    const int64_t last = civil_days_from_date(9999, 12, 31) * 86400 + 86399;
+
+    if (parse_instant_unclamped(text, edge, out) != 0)
+        return -1;
+    if (*out < first)
+        *out = first;
+    if (*out > last)
+        *out = last;
     return 0;
 }
 

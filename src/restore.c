@@ -705,15 +705,25 @@ out:
     return result;
 }
 
-/* Starts the entry id offset at the first archived entry. */
+/* Starts the entry id offset at the first archived entry. MAX(id) ... FOR UPDATE locks the end
+ * of the table until the commit, and the AUTO_INCREMENT counter keeps clear of ids that a
+ * concurrent insert was already given, so entries written meanwhile by others do not collide. */
 static int load_entries_start(struct restore_load *load, const struct archive_csv_row *row,
                               uint64_t old_id)
 {
     uint64_t last = 0;
-    int found = db_fetch_u64(load->db, "SELECT COALESCE(MAX(id), 0) FROM time_entries", NULL,
-                             &last);
+    uint64_t counter = 0;
+    int found = db_fetch_u64(load->db, "SELECT COALESCE(MAX(id), 0) FROM time_entries FOR UPDATE",
+                             NULL, &last);
+    if (found >= 0)
+        found = db_fetch_u64(load->db,
+                             "SELECT COALESCE(AUTO_INCREMENT, 0) FROM information_schema.TABLES "
+                             "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'time_entries'",
+                             NULL, &counter);
     if (found < 0)
         return load_fail(load, row->line, "%s", load->db->error);
+    if (counter > last + 1)
+        last = counter - 1;
     load->entries_started = true;
     load->entry_first = old_id;
     load->entry_last = old_id;
