@@ -3,9 +3,10 @@
 # and reportd against the same GROUP BY statements run alone with the mariadb client, on
 # generated entries over one year, and prints the ratios (target: within 1.5x).
 # Usage: tests/bench/bench_aggregates.sh [--entries N] [--runs R] [--groups A,B,C] [--keep]
-# REPORTD_BUILD=DIR uses an already built Release tree (reportd and reportctl) and skips the
-# build. The worker's statements are taken from MariaDB's general log, with their values in
-# place, so the client runs exactly what the worker prepared.
+# (defaults: 1,000,000 entries, 5 runs, PROJECT,USER,DATE). REPORTD_BUILD=DIR uses an already
+# built Release tree (reportd and reportctl) and skips the build. The worker's statements are
+# taken from MariaDB's general log, with their values in place, so the client runs exactly
+# what the worker prepared.
 # SPDX-License-Identifier: MIT
 set -euo pipefail
 
@@ -86,8 +87,8 @@ api_seconds() {
         "http://127.0.0.1:$STACK_HTTP_PORT$1"
 }
 
-# capture_sql PATH BODY MARKER: runs the request once with the general log on and prints the
-# executed statement that contains MARKER.
+# capture_sql PATH BODY MARKER: runs the request once with the general log on and prints every
+# executed statement that contains MARKER, one per line.
 capture_sql() {
     local log=$STACK_DIR/log/general.log
     rm -f "$log"
@@ -101,7 +102,6 @@ for line in open(sys.argv[1], encoding="utf-8", errors="replace"):
     head, sep, statement = line.partition("Execute\t")
     if sep and marker in statement:
         print(statement.strip())
-        break
 PY
 }
 
@@ -136,17 +136,20 @@ measure() {
         grep -q '"totals"' "$STACK_DIR/body" || { echo "$name: the API run failed" >&2; exit 1; }
         sql_times+="$(sql_seconds "$sql_file")"$'\n' || { echo "$name: the SQL run failed" >&2; exit 1; }
     done
-    local api sql groups bytes
+    local api sql groups bytes statements
     api=$(printf '%s' "$api_times" | median)
     sql=$(printf '%s' "$sql_times" | median)
     groups=$(stack_sql --batch --skip-column-names <"$sql_file" | wc -l)
+    statements=$(wc -l <"$sql_file")
     bytes=$(wc -c <"$STACK_DIR/body")
-    printf '%-8s API %.3f s (%d bytes of JSON), SQL alone %.3f s (%d rows), ratio %.2f\n' \
-        "$name" "$api" "$bytes" "$sql" "$groups" "$(echo "$api / $sql" | bc -l)"
+    printf '%-8s API %.3f s (%d bytes of JSON), SQL alone %.3f s (%d statements, %d rows), ratio %.2f\n' \
+        "$name" "$api" "$bytes" "$sql" "$statements" "$groups" "$(echo "$api / $sql" | bc -l)"
 }
 
 echo "== summary, groups $REPORT_GROUPS, 2025 in UTC; weekly, users x projects, week of 2025-06-16"
 echo "   (median of $RUNS runs each, after one warm-up run)"
-measure summary "/v1/workspaces/$WS/reports/summary" "$SUMMARY_BODY" "GROUP BY k0"
-measure weekly "/v1/workspaces/$WS/reports/weekly" "$WEEKLY_BODY" "GROUP BY k0, k1, day"
+# Every statement that reads time_entries: the leaf GROUP BY, and for a TAG or USER_GROUP level
+# also the GROUP BYs of the levels above it and of the totals.
+measure summary "/v1/workspaces/$WS/reports/summary" "$SUMMARY_BODY" "FROM time_entries e"
+measure weekly "/v1/workspaces/$WS/reports/weekly" "$WEEKLY_BODY" "FROM time_entries e"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
