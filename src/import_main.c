@@ -542,7 +542,7 @@ static int import_convert(struct import_file *file, const struct import_raw *raw
                           struct import_entry *entry)
 {
     const char *const *f = raw->field;
-    int64_t seconds;
+    int64_t seconds = 0;
 
     memset(entry, 0, sizeof(*entry));
     entry->line = raw->line;
