@@ -475,7 +475,7 @@ static const char *const format_option_names[] = {"dateFormat", "timeFormat", "d
 static int set_export_type(struct report_request *r, const char *text, const char *field,
                            struct api_error *err)
 {
-    int value;
+    int value = 0;
 
     if (strcasecmp(text, "PDF") == 0)
         return api_error_set(err, 400, field,
@@ -511,7 +511,7 @@ static int set_page(struct report_request *r, int64_t value, const char *field,
 static int set_group(struct report_request *r, int index, const char *text, const char *field,
                      struct api_error *err)
 {
-    int value;
+    int value = 0;
 
     if (index >= REPORT_GROUPS_MAX)
         return api_error_set(err, 400, field, "at most %d groups are allowed; remove %s",
@@ -629,7 +629,7 @@ static int json_parse_filter(struct report_request *r, json_t *root,
     struct id_filter *filter = filter_of(r, spec);
     char path[128];
     int failed = 0;
-    int value;
+    int value = 0;
     json_t *object = json_object_field(root, spec->name, NULL, &failed, err);
 
     if (failed)
@@ -700,7 +700,7 @@ static int json_parse_filter(struct report_request *r, json_t *root,
 
 static int json_parse_amounts(struct report_request *r, json_t *root, struct api_error *err)
 {
-    int value;
+    int value = 0;
     int got = json_enum_field(root, "amountShown", NULL, amount_names, ENUM_COUNT(amount_names),
                               &value, err);
     if (got < 0)
@@ -755,8 +755,8 @@ static int json_parse_detailed(struct report_request *r, json_t *root,
                                const struct report_context *ctx, struct api_error *err)
 {
     int failed = 0;
-    int64_t number;
-    int value;
+    int64_t number = 0;
+    int value = 0;
     json_t *object = json_object_field(root, "detailedFilter", NULL, &failed, err);
 
     if (failed)
@@ -794,7 +794,7 @@ static int json_parse_detailed(struct report_request *r, json_t *root,
 static int json_parse_summary(struct report_request *r, json_t *root, struct api_error *err)
 {
     int failed = 0;
-    int value;
+    int value = 0;
     json_t *object = json_object_field(root, "summaryFilter", NULL, &failed, err);
 
     if (failed)
@@ -832,7 +832,7 @@ static int json_parse_summary(struct report_request *r, json_t *root, struct api
 static int json_parse_weekly(struct report_request *r, json_t *root, struct api_error *err)
 {
     int failed = 0;
-    int value;
+    int value = 0;
     json_t *object = json_object_field(root, "weeklyFilter", NULL, &failed, err);
 
     if (failed)
@@ -860,8 +860,8 @@ static int json_parse_common(struct report_request *r, json_t *root,
                              const struct report_context *ctx, struct api_error *err)
 {
     int failed = 0;
-    int value;
-    bool flag;
+    int value = 0;
+    bool flag = false;
     const char *text;
 
     text = json_string_field(root, "timeZone", NULL, &failed, err);
@@ -1068,7 +1068,7 @@ static int query_ids(struct id_filter *filter, const char *name, const char *val
 
 static int query_int(const char *name, const char *value, int64_t *out, struct api_error *err)
 {
-    uint64_t number;
+    uint64_t number = 0;
 
     if (parse_u64(value, &number) != 0 || number > INT32_MAX)
         return api_error_set(err, 400, name, "%s must be a positive whole number", name);
@@ -1116,8 +1116,8 @@ static int query_apply(struct report_request *r, const char *name, const char *v
                        const struct report_context *ctx, struct api_error *err)
 {
     int number;
-    int64_t wide;
-    bool flag;
+    int64_t wide = 0;
+    bool flag = false;
 
     for (size_t i = 0; i < ENUM_COUNT(filter_specs); i++) {
         if (strcmp(name, filter_specs[i].name) == 0)
