@@ -967,6 +967,7 @@ struct csv_state {
     const struct report_summary *s;
     struct csv_writer *w;
     const char *names[REPORT_GROUPS_MAX]; /* the current path's group names */
+    char dates[REPORT_GROUPS_MAX][FORMAT_BUFFER_MIN]; /* DATE levels in the dateFormat */
     char money_headers[3][32];
     int money_kinds[3];
     size_t money_count;
@@ -994,6 +995,14 @@ static int csv_nodes(struct csv_state *st, const struct summary_node *nodes, siz
         return -1;
     for (size_t i = 0; i < count; i++) {
         st->names[level] = nodes[i].name;
+        if (st->s->groups[level] == SUMMARY_GROUP_DATE && nodes[i].id[0] != '\0') {
+            struct tz_local local;
+            memset(&local, 0, sizeof(local));
+            local.days = nodes[i].day;
+            civil_date_from_days(local.days, &local.year, &local.month, &local.day);
+            format_date(&st->s->format, &local, st->dates[level], sizeof(st->dates[level]));
+            st->names[level] = st->dates[level];
+        }
         if (nodes[i].child_count > 0) {
             if (csv_nodes(st, nodes[i].children, nodes[i].child_count, level + 1) != 0)
                 return -1;

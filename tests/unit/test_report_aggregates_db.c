@@ -535,6 +535,23 @@ static void test_summary_csv(void)
     if (buf.len != strlen(expected) || memcmp(buf.data, expected, buf.len) != 0)
         fprintf(stderr, "summary CSV:\n%.*s\n", (int)buf.len, buf.data);
 
+    /* DATE groups follow the dateFormat in CSV. */
+    report_summary_free(s);
+    s = NULL;
+    membuf_free(&buf);
+    r.summary.groups[1] = SUMMARY_GROUP_DATE;
+    r.amounts = AMOUNT_HIDE;
+    r.format.date = DATE_FORMAT_DMY_DOT;
+    CHECK(report_summary_run(&db, &r, &s, &err) == 0);
+    CHECK(s != NULL && report_summary_csv(s, &sink) == 0);
+    const char *dated = "\"Project\",\"Date\",\"Time (h)\",\"Time (decimal)\"\r\n"
+                        "\"(Without project)\",\"04.05.2026\",\"00:15:00\",\"0.25\"\r\n"
+                        "\"Website\",\"04.05.2026\",\"00:30:00\",\"0.50\"\r\n"
+                        "\"Total\",\"\",\"00:45:00\",\"0.75\"\r\n";
+    CHECK(buf.len == strlen(dated) && memcmp(buf.data, dated, buf.len) == 0);
+    if (buf.len != strlen(dated) || memcmp(buf.data, dated, buf.len) != 0)
+        fprintf(stderr, "summary CSV by date:\n%.*s\n", (int)buf.len, buf.data);
+
     char path[] = "/tmp/aggregates-XXXXXX";
     int fd = mkstemp(path);
     CHECK(fd >= 0);
