@@ -105,7 +105,7 @@ for line in open(sys.argv[1], encoding="utf-8", errors="replace"):
 PY
 }
 
-# sql_seconds FILE: runs the statement in FILE with the mariadb client, rows to /dev/null.
+# sql_seconds FILE: runs the statements in FILE with the mariadb client, rows to /dev/null.
 sql_seconds() {
     local start end
     start=$(date +%s.%N)
@@ -122,7 +122,7 @@ measure() {
     api_seconds "$path" "$body" >/dev/null # warm the buffer pool and the worker
     capture_sql "$path" "$body" "$marker" | sed 's/$/;/' >"$sql_file"
     if [ ! -s "$sql_file" ]; then
-        echo "$name: the worker's statement was not found in the general log" >&2
+        echo "$name: the worker's statements were not found in the general log" >&2
         exit 1
     fi
     local status
