@@ -50,7 +50,9 @@ stack_db_start() {
     local datadir=$STACK_DIR/mariadb
     local sock=$STACK_DIR/run/mariadb.sock
     local fresh=0
-    mkdir -p "$STACK_DIR/run" "$STACK_DIR/log"
+    # A private temporary folder: MariaDB's on-disk temporary tables of large GROUP BYs must not
+    # share /tmp with cleaners and other servers.
+    mkdir -p "$STACK_DIR/run" "$STACK_DIR/log" "$STACK_DIR/mariadb-tmp"
     if [ ! -d "$datadir/mysql" ]; then
         fresh=1
         mkdir -p "$datadir"
@@ -63,6 +65,7 @@ stack_db_start() {
     fi
     mariadbd --no-defaults --datadir="$datadir" --socket="$sock" --port="$STACK_DB_PORT" \
         --bind-address=127.0.0.1 --pid-file="$STACK_DIR/run/mariadb.pid" \
+        --tmpdir="$STACK_DIR/mariadb-tmp" \
         --log-error="$STACK_DIR/log/mariadb.log" --user="$(id -un)" \
         --innodb-buffer-pool-size=1G --innodb-log-file-size=512M \
         --innodb-flush-log-at-trx-commit=2 --skip-log-bin --local-infile=1 \
