@@ -135,7 +135,7 @@ CREATE TABLE tags (
 -- rewrite history. earned_amount and cost_amount are NULL unless an import carried amounts that
 -- the rate does not reproduce; reports use them in place of duration times rate.
 --
--- tag_ids repeats entry_tags as a sorted comma-separated list. entry_tags serves tag filters;
+-- tag_ids repeats entry_tags as a sorted comma-separated list. entry_tags serves tag filters, and
 -- tag_ids lets the detailed export stream entries from this table alone, without a join and
 -- GROUP_CONCAT per row, which is where a naive export spends its time.
 --
