@@ -298,8 +298,12 @@ static int load_user(struct load_state *state, const struct import_entry *entry,
         goto out;
     if (found == 0) {
         int rc = entry->email != NULL
-            ? load_run(state, "INSERT INTO users (email, name) VALUES (?, ?)", entry->email,
-                       name, NULL, 0, user_id)
+            /* Users are shared by all workspaces: a concurrent import may have created this
+             * one since the SELECT's snapshot, so an existing row yields its id instead. */
+            ? load_run(state,
+                       "INSERT INTO users (email, name) VALUES (?, ?) "
+                       "ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id)",
+                       entry->email, name, NULL, 0, user_id)
             : load_run(state, "INSERT INTO users (email, name) VALUES (NULL, ?)", name, NULL,
                        NULL, 0, user_id);
         if (rc != 0)
