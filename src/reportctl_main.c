@@ -247,7 +247,14 @@ int main(int argc, char **argv)
         fprintf(stderr, "reportctl: %s\n", err);
         return EXIT_USAGE;
     }
-    log_set_level(LOG_WARN);
+    /* A command line tool prints warnings and errors only, unless REPORTD_LOG_LEVEL asks for
+     * more (debug shows, for example, the generator's time per statement). */
+    enum log_level level = LOG_WARN;
+    if (getenv("REPORTD_LOG_LEVEL") != NULL && log_level_parse(cfg.log_level, &level) != 0) {
+        fprintf(stderr, "reportctl: log_level must be debug, info, warn or error\n");
+        return EXIT_USAGE;
+    }
+    log_set_level(level);
     db_init(&db, &cfg);
     if (db_connect(&db) != 0) {
         fprintf(stderr, "reportctl: %s\n", db.error);

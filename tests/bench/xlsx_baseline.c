@@ -136,6 +136,25 @@ static double seconds_of(const char *hms)
     return (double)(h * 3600 + m * 60 + s);
 }
 
+/* Cuts text to Excel's 32,767 characters (UTF-16 units) on a character boundary, as the export
+ * does, so both write the same cells. */
+static void cut_to_excel_limit(char *text)
+{
+    size_t units = 0;
+    unsigned char *p = (unsigned char *)text;
+
+    while (*p != '\0') {
+        size_t size = *p >= 0xf0 ? 4 : *p >= 0xe0 ? 3 : *p >= 0xc0 ? 2 : 1;
+        size_t width = size == 4 ? 2 : 1;
+        if (units + width > 32767) {
+            *p = '\0';
+            return;
+        }
+        units += width;
+        p += size;
+    }
+}
+
 /* Loads every data row of path; returns the count or -1. */
 static long csv_load(const char *path, struct csv_row **rows_out)
 {
@@ -176,8 +195,10 @@ static long csv_load(const char *path, struct csv_row **rows_out)
             rows = grown;
         }
         struct csv_row *row = &rows[count++];
-        for (int i = 0; i < 9; i++)
+        for (int i = 0; i < 9; i++) {
+            cut_to_excel_limit(fields[i]);
             row->texts[i] = fields[i];
+        }
         row->start_date = days_since_1900(fields[9]);
         row->start_time = seconds_of(fields[10]) / 86400.0;
         row->end_date = days_since_1900(fields[11]);
