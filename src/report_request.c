@@ -882,12 +882,16 @@ static int json_parse_common(struct report_request *r, json_t *root,
     text = json_string_field(root, "dateRangeEnd", NULL, &failed, err);
     if (failed)
         return -1;
-    if (text == NULL)
+    if (text == NULL && r->kind == REPORT_WEEKLY) {
+        /* The weekly report covers the week that contains dateRangeStart. */
+        r->end = r->start;
+    } else if (text == NULL) {
         return api_error_set(err, 400, "dateRangeEnd",
                              "dateRangeEnd is missing; send an ISO 8601 instant such as "
                              "\"2026-01-31T23:59:59.999Z\"");
-    if (set_date(text, EDGE_END, &r->end, "dateRangeEnd", err) != 0)
+    } else if (set_date(text, EDGE_END, &r->end, "dateRangeEnd", err) != 0) {
         return -1;
+    }
 
     int got = json_enum_field(root, "weekStart", NULL, weekday_names, ENUM_COUNT(weekday_names),
                               &value, err);
@@ -1305,9 +1309,15 @@ int report_request_parse_query(struct report_request *r, enum report_kind kind,
                       "start is missing; add start=2026-01-01 (a date or an ISO 8601 instant)");
         goto out;
     }
+    /* The weekly report covers the week that contains start, so it needs no end. */
+    if (!have_end && kind == REPORT_WEEKLY) {
+        r->end = r->start;
+        have_end = true;
+    }
     if (!have_end) {
         api_error_set(err, 400, "end",
-                      "end is missing; add end=2026-01-31 (a date or an ISO 8601 instant)");
+                      "end is missing; add end= with a date on or after start, such as "
+                      "end=2026-01-31, or an ISO 8601 instant");
         goto out;
     }
     if (request_finish(r, ctx, "start", "end", err) != 0)

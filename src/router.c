@@ -79,6 +79,21 @@ static bool router_is(const struct http_request *req, const char *method)
     return strcmp(req->method, method) == 0;
 }
 
+/* Maps a file extension to its export type; returns -1 for an unknown one. */
+static int router_export_type(const char *extension, enum export_type *type)
+{
+    static const char *const extensions[] = {"json", "csv", "xlsx"};
+    static const enum export_type types[] = {EXPORT_JSON, EXPORT_CSV, EXPORT_XLSX};
+
+    for (size_t i = 0; i < sizeof(extensions) / sizeof(extensions[0]); i++) {
+        if (strcmp(extension, extensions[i]) == 0) {
+            *type = types[i];
+            return 0;
+        }
+    }
+    return -1;
+}
+
 static void router_reports_path(struct handler_scope *scope, struct http_request *req,
                                 const char *rest)
 {
@@ -96,14 +111,12 @@ static void router_reports_path(struct handler_scope *scope, struct http_request
             return;
         }
         enum export_type type;
-        if (strcmp(suffix, ".json") == 0)
-            type = EXPORT_JSON;
-        else if (strcmp(suffix, ".csv") == 0)
-            type = EXPORT_CSV;
-        else if (strcmp(suffix, ".xlsx") == 0)
-            type = EXPORT_XLSX;
-        else
+        if (suffix[0] != '.')
             break;
+        if (router_export_type(suffix + 1, &type) != 0) {
+            router_error(req, 404, "no such format; use .json, .csv or .xlsx");
+            return;
+        }
         if (!router_is(req, "GET")) {
             router_method_not_allowed(req, "GET");
             return;
