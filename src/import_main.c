@@ -20,6 +20,7 @@
  * - Tags split on commas with spaces trimmed ("Meeting, Team Meeting", "foo,clockify").
  */
 #include "import_main.h"
+#include "log.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -643,7 +644,18 @@ static int import_set_currency(struct db *db, uint64_t workspace_id, const char 
     return rc;
 }
 
-static int import_one(struct db *db, const struct import_options *options, const char *path)
+/* True when the server aborted the transaction for a deadlock or a lock wait timeout, which
+ * concurrent imports that create the same users can cause; both say "try restarting
+ * transaction". */
+static bool import_retryable(const struct db *db)
+{
+    return strstr(db->error, "try restarting transaction") != NULL;
+}
+
+/* Imports one file in one transaction. *retry is set when the transaction failed only because
+ * of a concurrent writer, so running the file again may succeed; no message is printed then. */
+static int import_one(struct db *db, const struct import_options *options, const char *path,
+                      bool *retry)
 {
     struct import_file file = {0};
     struct import_stats stats;
@@ -703,7 +715,8 @@ static int import_one(struct db *db, const struct import_options *options, const
            stats.groups);
     result = IMPORT_EXIT_OK;
 out:
-    if (result == IMPORT_EXIT_DATABASE)
+    *retry = result == IMPORT_EXIT_DATABASE && import_retryable(db);
+    if (result == IMPORT_EXIT_DATABASE && !*retry)
         fprintf(stderr, "%s: database error: %s\n", path, db->error);
     if (in_transaction && db->conn != NULL && db_exec(db, "ROLLBACK") != 0)
         fprintf(stderr, "%s: rollback failed: %s\n", path, db->error);
@@ -806,7 +819,16 @@ int import_main(struct db *db, int argc, char **argv)
     if (rc != 0)
         return rc > 0 ? IMPORT_EXIT_OK : IMPORT_EXIT_USAGE;
     for (int i = first_file; i < argc; i++) {
-        rc = import_one(db, &options, argv[i]);
+        bool retry = false;
+        for (int attempt = 1; attempt <= 5; attempt++) {
+            rc = import_one(db, &options, argv[i], &retry);
+            if (!retry || attempt == 5)
+                break;
+            log_warn("%s: concurrent writer (%s); retrying, attempt %d", argv[i], db->error,
+                     attempt + 1);
+        }
+        if (retry)
+            fprintf(stderr, "%s: database error: %s\n", argv[i], db->error);
         if (rc != IMPORT_EXIT_OK)
             return rc;
     }

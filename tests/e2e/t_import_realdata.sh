@@ -180,6 +180,7 @@ check "identical rows: both kept once" \
 reportctl import --workspace "import-zone-$$" --timezone Europe/Berlin \
     "$REALDATA/clockify-detailed-eur-personal-2023.csv" >"$TEST_TMP/out" 2>"$TEST_TMP/err"
 check "time zone: exit code" "$?" 0
+cat "$TEST_TMP/err"
 check "time zone: 23/05/2023 03:55:30 CEST is 01:55:30 UTC" \
     "$(sql -e "SELECT MAX(e.start_at) FROM time_entries e JOIN workspaces w
                ON w.id = e.workspace_id WHERE w.name = 'import-zone-$$'")" "2023-05-23 01:55:30"
