@@ -708,7 +708,7 @@ static int load_entry_tags(struct load_state *state, const struct load_row *rows
             goto out;
         }
         for (size_t t = 0; t < rows[i].tag_count; t++) {
-            char values[64];
+            char values[128]; /* the INSERT prefix and two 20-digit ids fit */
             snprintf(values, sizeof(values), "%s(%" PRIu64 ", %" PRIu64 ")",
                      pending == 0 ? "INSERT INTO entry_tags (entry_id, tag_id) VALUES " : ", ",
                      entry_id, rows[i].tag_ids[t]);
