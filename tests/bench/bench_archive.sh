@@ -49,7 +49,7 @@ ARCHIVECTL=${ARCHIVECTL:-$REPORTCTL}
 mkdir -p "$STACK_DIR/log" "$STACK_DIR/run"
 stack_db_start
 stack_write_config
-stack_sql <"$STACK_SOURCE/sql/001_schema.sql"
+"$REPORTCTL" --config "$STACK_DIR/reportd.conf" migrate >/dev/null
 CONF=$STACK_DIR/reportd.conf
 
 echo "machine: $(nproc) CPUs, $(awk '/MemTotal/ {printf "%.1f GiB RAM", $2 / 1048576}' /proc/meminfo)"

@@ -43,7 +43,7 @@ if [ -z "${REPORTCTL:-}" ]; then
 fi
 stack_db_start
 stack_write_config
-stack_sql <"$STACK_SOURCE/sql/001_schema.sql"
+"$REPORTCTL" --config "$STACK_DIR/reportd.conf" migrate >/dev/null
 
 echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'),"\
 " $(awk '/MemTotal/ {printf "%.1f GiB RAM", $2 / 1048576}' /proc/meminfo)"
