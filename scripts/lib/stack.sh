@@ -4,7 +4,7 @@
 
 STACK_PACKAGES="build-essential cmake pkg-config libfcgi-dev libmariadb-dev libxlsxwriter-dev
 libjansson-dev libarchive-dev libssl-dev mariadb-server mariadb-client nginx-light curl unzip
-tzdata python3"
+tzdata python3 util-linux clang libclang-rt-14-dev"
 
 stack_log() {
     printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" >&2
