@@ -6,13 +6,9 @@
 # SPDX-License-Identifier: MIT
 . "$(dirname "$0")/lib.sh"
 
-if reportctl archive 2>&1 | grep -q "unknown command"; then
-    echo "SKIP: reportctl has no archive command yet (archive_main is not wired)"
-    exit 77
-fi
 
 NAME="archive-e2e-$$"
-if ! reportctl generate --workspace "$NAME" --entries 3000 --users 6 --projects 5 --seed 11 \
+if ! reportctl generate --workspace "$NAME" --entries 100000 --users 40 --projects 30 --seed 11 \
     --from 2025-01-01 --to 2025-06-30 >"$TEST_TMP/generate.log" 2>&1; then
     echo "FAIL - reportctl generate: $(tail -n 3 "$TEST_TMP/generate.log")"
     exit 1

@@ -364,13 +364,23 @@ static void write_file(const char *path, const char *data, size_t len)
     fclose(file);
 }
 
-static uint64_t total_rows(void)
+/* Rows that the rejected restores below could have written: workspaces named like theirs, and
+ * the entries of the copy. Other tests write to the same database at the same time, so global
+ * counts would not do. */
+static uint64_t rejected_rows(const char *copy)
 {
+    struct db_params params;
     uint64_t value = 0;
-    if (db_fetch_u64(&db, "SELECT (SELECT COUNT(*) FROM workspaces) + (SELECT COUNT(*) FROM users)"
-                          " + (SELECT COUNT(*) FROM time_entries) + (SELECT COUNT(*) FROM"
-                          " entry_tags) + (SELECT COUNT(*) FROM memberships)", NULL, &value) < 0)
+
+    db_params_init(&params);
+    db_params_add_text(&params, copy, strlen(copy));
+    if (db_fetch_u64(&db,
+                     "SELECT (SELECT COUNT(*) FROM workspaces WHERE name LIKE 'archive-bad-%')"
+                     " + (SELECT COUNT(*) FROM time_entries e JOIN workspaces w"
+                     " ON w.id = e.workspace_id WHERE w.name = ?)",
+                     &params, &value) < 0)
         die("count");
+    db_params_free(&params);
     return value;
 }
 
@@ -452,8 +462,7 @@ int main(void)
           ENTRY_COUNT);
 
     /* A truncated archive and one with a flipped byte are rejected, and nothing is written. */
-    uint64_t before = total_rows();
-    write_file(bad, z1.data[0].data, 0);
+    uint64_t before = rejected_rows(copy);
     const struct membuf *whole = NULL;
     {
         FILE *file = fopen(a1, "rb");
@@ -469,18 +478,17 @@ int main(void)
     CHECK(restore_from(&cfg, bad, "archive-bad-1", false) == 1);
     write_file(bad, whole->data, whole->len - 30);
     CHECK(restore_from(&cfg, bad, "archive-bad-2", false) == 1);
-    memcpy(bad, bad, 0);
     char *flipped = malloc(whole->len);
     memcpy(flipped, whole->data, whole->len);
     flipped[whole->len / 3] ^= 0x01;
     write_file(bad, flipped, whole->len);
     CHECK(restore_from(&cfg, bad, "archive-bad-3", false) == 1);
     free(flipped);
-    CHECK(total_rows() == before);
+    CHECK(rejected_rows(copy) == before);
 
     /* Restoring onto a workspace with data needs --replace. */
     CHECK(restore_from(&cfg, a1, copy, false) == 1);
-    CHECK(total_rows() == before);
+    CHECK(rejected_rows(copy) == before);
     CHECK(restore_from(&cfg, a1, copy, true) == 0);
     CHECK(count_rows("SELECT COUNT(*) FROM time_entries e JOIN workspaces w ON w.id ="
                      " e.workspace_id WHERE w.id = (SELECT MAX(id) FROM workspaces) OR ? = 0",
