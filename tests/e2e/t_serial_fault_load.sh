@@ -21,7 +21,7 @@ trap 'restore_temp_dir; rm -rf "$TEST_TMP"' EXIT
 
 master=$(cat "$STACK_DIR/run/reportd.pid")
 
-# Prints the socket inodes ("socket:[N]") that the process $1 holds open, one a line.
+# Prints the socket inodes ("socket:[N]") that the process $1 has open, one a line.
 sockets_of() {
     find "/proc/$1/fd" -mindepth 1 -maxdepth 1 -printf '%l\n' 2>/dev/null | grep '^socket:' | sort
 }
@@ -36,11 +36,11 @@ workers() {
     done | sort -n
 }
 
-# Prints the worker that is serving a request while the others are idle. An idle worker holds
-# the listening socket and at most its MariaDB connection; the busy one also holds the FastCGI
-# connection that it accepted from nginx, so it has the most sockets, and strictly more than
-# every other worker (nothing else runs while this is called). Prints nothing when no worker
-# stands out.
+# Prints the worker that is serving a request while the others are idle. An idle worker has
+# the listening socket and at most its MariaDB connection open. The busy one also has the
+# FastCGI connection that it accepted from nginx, so it has strictly more sockets than every
+# other worker (no other request runs while this is called). Prints nothing when no worker
+# has more sockets than the rest.
 busy_worker() {
     local pid count best="" best_count=0 second=0
     for pid in $(workers); do
@@ -80,7 +80,7 @@ left_xlsx() { find "$STACK_DIR" -name 'reportd-*.xlsx' | wc -l; }
 check "small report before the faults" "$(small)" 200
 
 # 1. SIGKILL of the worker serving a large CSV: the transfer breaks, a replacement appears,
-#    and the other worker answers meanwhile.
+#    and the other worker serves requests meanwhile.
 before=$(workers)
 curl -s --limit-rate 500k -H "X-Api-Key: $KEY" -o "$TEST_TMP/killed.csv" "$BIG" &
 curl_pid=$!
@@ -138,8 +138,9 @@ check "same workers after abandoned downloads" "$(workers | tr '\n' ' ')" "$(tr 
 check "full export after abandoned downloads" \
     "$(curl -s -H "X-Api-Key: $KEY" "$BIG" | wc -l)" 30001
 
-# 3. The temp folder replaced by a file: XLSX gets a JSON 5xx that names the temp folder,
-#    nothing is left behind, CSV still works; with the folder back XLSX works again.
+# 3. The temp folder replaced by a file (chmod does not stop root): XLSX gets a JSON 5xx that
+#    names the temp folder and nothing is left behind, while CSV still works. With the folder
+#    back, XLSX works again.
 mv "$TEMP_DIR" "$TEMP_DIR.saved"
 touch "$TEMP_DIR"
 XLSX="$REPORTD_URL$BASE/detailed.xlsx?start=2026-01-01&end=2026-01-31"
@@ -195,8 +196,10 @@ after=$(workers)
 check "all workers replaced after SIGHUP" "$(comm -12 <(echo "$before") <(echo "$after") | grep -c .)" 0
 check "worker count after SIGHUP" "$(wc -l <<<"$after")" "$(wc -l <<<"$before")"
 
-# 4. MariaDB killed while requests run: 503 with Retry-After and no hang during the outage;
-#    after a restart, service resumes within 2 s of MariaDB answering, same reportd.
+# 4. MariaDB killed while requests run: 503 with Retry-After and no hang during the outage.
+#    After a restart, service resumes within 2 s of MariaDB accepting connections, with the
+#    same reportd.
+
 # Prints "STATUS SECONDS RETRY-AFTER-PRESENT" for one request.
 probe() {
     local headers code took
@@ -235,7 +238,7 @@ stack_db_start >/dev/null 2>&1
 answering=$(date +%s.%N)
 ok=0
 for _ in $(seq 1 40); do
-    # Two healthz and two reports in a row reach both workers at least once.
+    # Four requests in a row succeed, so a worker still without a connection would show.
     ok=1
     for _ in 1 2; do
         [ "$(health)" = 200 ] || ok=0
