@@ -27,6 +27,9 @@ struct handler_scope {
 /* GET /healthz */
 void handler_health(struct worker_state *worker, struct http_request *req);
 
+/* Fills the report context (workspace settings, caller, limits) of an authenticated request. */
+void handler_report_context(const struct handler_scope *scope, struct report_context *ctx);
+
 /* Reports: POST .../reports/{kind} (from_query false) and GET .../reports/{kind}.{ext}. */
 void handler_report(struct handler_scope *scope, struct http_request *req, enum report_kind kind,
                     enum export_type type, bool from_query);

@@ -25,40 +25,6 @@ static void jobs_error(struct http_request *req, int status, const char *field,
     http_send_error(req, &err);
 }
 
-static void jobs_method_not_allowed(struct http_request *req, const char *allowed)
-{
-    char extra[64];
-    char message[128];
-
-    snprintf(extra, sizeof(extra), "Allow: %s\r\n", allowed);
-    snprintf(message, sizeof(message), "method not allowed on this path; use %s", allowed);
-    json_t *body = json_pack("{s:i, s:s}", "code", 405, "message", message);
-    char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
-    json_decref(body);
-    if (http_send_headers(req, 405, "application/json", extra) == 0 && text != NULL)
-        http_sink_write(req, text, strlen(text));
-    free(text);
-}
-
-static void jobs_context(const struct handler_scope *scope, struct report_context *ctx)
-{
-    const struct workspace *ws = &scope->workspace;
-    const struct config *cfg = scope->worker->cfg;
-
-    memset(ctx, 0, sizeof(*ctx));
-    ctx->workspace_id = ws->id;
-    snprintf(ctx->time_zone, sizeof(ctx->time_zone), "%s", ws->time_zone);
-    snprintf(ctx->currency, sizeof(ctx->currency), "%s", ws->currency);
-    ctx->week_start = ws->week_start;
-    ctx->rounding_mode = (enum report_rounding)ws->rounding_mode;
-    ctx->rounding_minutes = ws->rounding_minutes;
-    ctx->user_id = scope->who.user_id;
-    ctx->role = (enum report_role)scope->who.role;
-    ctx->page_size_max = cfg->page_size_max;
-    ctx->ids_max = cfg->ids_max;
-    ctx->range_max_days = cfg->range_max_days;
-}
-
 static void jobs_list(struct handler_scope *scope, struct http_request *req)
 {
     struct export_job *jobs = NULL;
@@ -96,7 +62,7 @@ static int jobs_check_new(struct handler_scope *scope, struct export_job *job,
     int result = -1;
 
     memset(&r, 0, sizeof(r));
-    jobs_context(scope, &ctx);
+    handler_report_context(scope, &ctx);
     if (job->time_zone[0] == '\0')
         snprintf(job->time_zone, sizeof(job->time_zone), "%s",
                  scope->workspace.time_zone[0] ? scope->workspace.time_zone : "UTC");
@@ -296,7 +262,7 @@ void handler_export_jobs(struct handler_scope *scope, struct http_request *req, 
         else if (jobs_is(req, "POST"))
             jobs_create(scope, req);
         else
-            jobs_method_not_allowed(req, "GET, POST");
+            http_send_method_not_allowed(req, "GET, POST");
         return;
     }
     const char *after = jobs_parse_id(rest, &id);
@@ -311,14 +277,14 @@ void handler_export_jobs(struct handler_scope *scope, struct http_request *req, 
         else if (jobs_is(req, "DELETE"))
             jobs_delete(scope, req, id);
         else
-            jobs_method_not_allowed(req, "GET, DELETE");
+            http_send_method_not_allowed(req, "GET, DELETE");
         return;
     }
     if (strcmp(after, "/runs") == 0) {
         if (jobs_is(req, "GET"))
             jobs_runs(scope, req, id);
         else
-            jobs_method_not_allowed(req, "GET");
+            http_send_method_not_allowed(req, "GET");
         return;
     }
     jobs_error(req, 404, NULL, "no such export job path; use /export-jobs/{id} or "

@@ -25,7 +25,7 @@
 static const char *const handler_kind_names[] = {"detailed", "summary", "weekly"};
 static const char *const handler_extensions[] = {"json", "csv", "xlsx"};
 
-static void handler_context(const struct handler_scope *scope, struct report_context *ctx)
+void handler_report_context(const struct handler_scope *scope, struct report_context *ctx)
 {
     const struct workspace *ws = &scope->workspace;
     const struct config *cfg = scope->worker->cfg;
@@ -171,6 +171,23 @@ out:
     close(fd);
 }
 
+/* Checks that the temp folder can take an XLSX file before any query runs, so that a missing or
+ * read-only folder gets an error that names it rather than a failure deep in the writer. */
+static int handler_temp_dir_ready(struct handler_scope *scope, struct api_error *err)
+{
+    const char *dir = scope->worker->cfg->temp_dir;
+    struct stat info;
+
+    errno = 0;
+    if (stat(dir, &info) == 0 && S_ISDIR(info.st_mode) && access(dir, W_OK | X_OK) == 0)
+        return 0;
+    log_error("temp_dir %s is not a writable folder: %s", dir,
+              errno != 0 ? strerror(errno) : "not a folder");
+    return api_error_set(err, 500, NULL,
+                         "cannot build the XLSX file: the temporary folder (setting temp_dir) is "
+                         "missing or not writable; ask the operator to fix it, or export CSV");
+}
+
 static void handler_temp_path(struct handler_scope *scope, char *out, size_t size)
 {
     static unsigned long counter;
@@ -191,6 +208,10 @@ static void handler_detailed_xlsx(struct handler_scope *scope, struct http_reque
     char message[sizeof(db->error) + 64] = "";
     int next;
 
+    if (handler_temp_dir_ready(scope, &err) != 0) {
+        http_send_error(req, &err);
+        return;
+    }
     handler_temp_path(scope, path, sizeof(path));
     if (report_detailed_open(db, r, &cursor, &err) != 0) {
         handler_fail(scope, req, &err);
@@ -280,6 +301,10 @@ static void handler_aggregate(struct handler_scope *scope, struct http_request *
             http_abort(req);
         return;
     }
+    if (handler_temp_dir_ready(scope, &err) != 0) {
+        http_send_error(req, &err);
+        return;
+    }
     handler_temp_path(scope, path, sizeof(path));
     if (write_xlsx(result, path, scope->worker->cfg->temp_dir, message, sizeof(message)) != 0) {
         log_error("XLSX export failed: %s", message);
@@ -354,7 +379,7 @@ void handler_report(struct handler_scope *scope, struct http_request *req, enum 
     int parsed;
 
     memset(&r, 0, sizeof(r));
-    handler_context(scope, &ctx);
+    handler_report_context(scope, &ctx);
     if (from_query) {
         parsed = report_request_parse_query(&r, kind, type, req->query, &ctx, &err);
     } else {

@@ -167,6 +167,21 @@ void http_send_error(struct http_request *req, const struct api_error *err)
     free(text);
 }
 
+void http_send_method_not_allowed(struct http_request *req, const char *allowed)
+{
+    char extra[96];
+    char message[160];
+
+    snprintf(extra, sizeof(extra), "Allow: %s\r\n", allowed);
+    snprintf(message, sizeof(message), "method not allowed on this path; use %s", allowed);
+    json_t *body = json_pack("{s:i, s:s}", "code", 405, "message", message);
+    char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+    json_decref(body);
+    if (http_send_headers(req, 405, "application/json", extra) == 0 && text != NULL)
+        http_sink_write(req, text, strlen(text));
+    free(text);
+}
+
 void http_abort(struct http_request *req)
 {
     /* A FastCGI record header with protocol version 0. nginx treats a connection that merely

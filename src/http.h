@@ -53,6 +53,9 @@ void http_send_json(struct http_request *req, int status, json_t *value);
 /* Sends {"code","message","field"} with err->status; adds Retry-After on 503. */
 void http_send_error(struct http_request *req, const struct api_error *err);
 
+/* Sends 405 with an Allow header listing allowed (e.g. "GET, POST") and a JSON error body. */
+void http_send_method_not_allowed(struct http_request *req, const char *allowed);
+
 /* Sink that writes body bytes to the FastCGI stream; ctx is the struct http_request. */
 int http_sink_write(void *ctx, const void *data, size_t len);
 struct sink http_sink(struct http_request *req);

@@ -30,22 +30,6 @@ static void router_error(struct http_request *req, int status, const char *messa
     http_send_error(req, &err);
 }
 
-static void router_method_not_allowed(struct http_request *req, const char *allowed)
-{
-    struct api_error err;
-    char extra[64];
-
-    api_error_set(&err, 405, NULL, "method not allowed on this path; use %s", allowed);
-    snprintf(extra, sizeof(extra), "Allow: %s\r\n", allowed);
-    /* http_send_error has no room for extra headers; send the same body by hand. */
-    json_t *body = json_pack("{s:i, s:s}", "code", 405, "message", err.message);
-    char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
-    json_decref(body);
-    if (http_send_headers(req, 405, "application/json", extra) == 0 && text != NULL)
-        http_sink_write(req, text, strlen(text));
-    free(text);
-}
-
 void handler_send_db_error(struct worker_state *worker, struct http_request *req,
                            const char *what)
 {
@@ -104,7 +88,7 @@ static void router_reports_path(struct handler_scope *scope, struct http_request
         const char *suffix = rest + len;
         if (*suffix == '\0') {
             if (!router_is(req, "POST")) {
-                router_method_not_allowed(req, "POST");
+                http_send_method_not_allowed(req, "POST");
                 return;
             }
             handler_report(scope, req, router_reports[i].kind, EXPORT_JSON, false);
@@ -118,7 +102,7 @@ static void router_reports_path(struct handler_scope *scope, struct http_request
             return;
         }
         if (!router_is(req, "GET")) {
-            router_method_not_allowed(req, "GET");
+            http_send_method_not_allowed(req, "GET");
             return;
         }
         handler_report(scope, req, router_reports[i].kind, type, true);
@@ -159,7 +143,7 @@ static void router_workspace(struct worker_state *worker, struct http_request *r
 
     if (strcmp(rest, "/archive.zip") == 0) {
         if (!router_is(req, "GET")) {
-            router_method_not_allowed(req, "GET");
+            http_send_method_not_allowed(req, "GET");
             return;
         }
         handler_archive(&scope, req);
@@ -180,7 +164,7 @@ void router_handle(struct worker_state *worker, struct http_request *req)
 {
     if (strcmp(req->path, "/healthz") == 0) {
         if (!router_is(req, "GET") && !router_is(req, "HEAD")) {
-            router_method_not_allowed(req, "GET");
+            http_send_method_not_allowed(req, "GET");
             return;
         }
         handler_health(worker, req);
