@@ -96,11 +96,8 @@ check "healthz while the worker is replaced" "$(health)" 200
 check "small report while the worker is replaced" "$(small)" 200
 wait "$curl_pid"
 curl_status=$?
-# NOTE: nginx 1.22 (Debian 12) ends an unbuffered FastCGI response cleanly when the worker's
-# connection closes without its end record, and a killed worker cannot send the malformed record
-# that reportd's own failures send (http_abort). So curl's exit status is not checked here: the
-# file is short, and the client sees that only by its length.
-echo "     curl exit status after the kill: $curl_status"
+check "curl reports the broken transfer" \
+    "$([ "$curl_status" != 0 ] && echo broken || echo "clean ($curl_status)")" broken
 check "short file" "$([ "$(wc -l <"$TEST_TMP/killed.csv")" -lt 30001 ] && echo short)" short
 after=""
 for _ in $(seq 1 50); do
