@@ -46,7 +46,7 @@ int db_connect(struct db *db)
     char err[512];
     const struct config *cfg = db->cfg;
     unsigned int timeout = 5;
-    my_bool on = 1;
+    my_bool local_infile = db->local_infile;
 
     if (db->conn != NULL)
         return 0;
@@ -62,7 +62,9 @@ int db_connect(struct db *db)
     }
     mysql_options(db->conn, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
     mysql_options(db->conn, MYSQL_SET_CHARSET_NAME, "utf8mb4");
-    mysql_options(db->conn, MYSQL_OPT_LOCAL_INFILE, &on);
+    /* Off in reportd's workers: a server allowed to ask for local files could read any file
+     * the worker can, such as the password file. */
+    mysql_options(db->conn, MYSQL_OPT_LOCAL_INFILE, &local_infile);
     mysql_options(db->conn, MYSQL_INIT_COMMAND, "SET time_zone = '+00:00'");
 
     const char *socket = cfg->db_socket[0] ? cfg->db_socket : NULL;

@@ -17,6 +17,7 @@
 
 struct db {
     MYSQL *conn;                /* NULL while disconnected */
+    bool local_infile;          /* allow LOAD DATA LOCAL (the generator); off in the server */
     const struct config *cfg;   /* borrowed */
     char error[512];            /* last error, for logs and CLI messages */
 };
@@ -24,7 +25,8 @@ struct db {
 /* Sets up db for cfg without connecting. */
 void db_init(struct db *db, const struct config *cfg);
 
-/* Connects when not connected (utf8mb4, session time zone UTC, local infile allowed).
+/* Connects when not connected (utf8mb4, session time zone UTC, LOAD DATA LOCAL only when
+ * db->local_infile is set).
  * Returns 0, or -1 with db->error set. */
 int db_connect(struct db *db);
 

@@ -117,6 +117,8 @@ static void handler_detailed_csv(struct handler_scope *scope, struct http_reques
     if (next < 0) {
         log_error("detailed export stopped after %llu rows: %s", (unsigned long long)req->rows,
                   db->error);
+        /* The statement may still have rows in flight; closing it would read them all. */
+        db_abandon(db);
         http_abort(req);
         goto out;
     }
@@ -241,6 +243,8 @@ failed:
     log_error("XLSX export failed: %s", message[0] ? message : "writer error");
     xlsx_export_free(xlsx);
     unlink(path);
+    /* Rows may still be in flight; closing the statement would read them all first. */
+    db_abandon(db);
     report_cursor_close(cursor);
     api_error_set(&err, 500, NULL, "internal error while building the XLSX file");
     handler_fail(scope, req, &err);

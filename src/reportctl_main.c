@@ -256,6 +256,9 @@ int main(int argc, char **argv)
     }
     log_set_level(level);
     db_init(&db, &cfg);
+    /* The generator bulk-loads with LOAD DATA LOCAL from memory; reportctl talks only to the
+     * database its own config names. */
+    db.local_infile = true;
     if (db_connect(&db) != 0) {
         fprintf(stderr, "reportctl: %s\n", db.error);
         return EXIT_DATABASE;

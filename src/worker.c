@@ -3,6 +3,7 @@
  */
 #include "worker.h"
 
+#include <errno.h>
 #include <fcgiapp.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -92,8 +93,15 @@ int worker_run(const struct config *cfg, int listen_fd)
     log_info("worker started");
 
     while (!worker_stop_requested) {
-        if (FCGX_Accept_r(&fcgx) < 0)
+        if (FCGX_Accept_r(&fcgx) < 0) {
+            /* EINTR is how SIGTERM ends an idle wait; anything else (EMFILE, say) would spin,
+             * so it is logged and the worker pauses. */
+            if (errno != EINTR && !worker_stop_requested) {
+                log_error("accept failed: %s; retrying in 1 s", strerror(errno));
+                sleep(1);
+            }
             continue;
+        }
         worker_set_sigterm_restart(true);
 
         struct http_request req;
