@@ -208,6 +208,7 @@ static void handler_detailed_xlsx(struct handler_scope *scope, struct http_reque
     const struct report_row *row;
     char path[1024];
     char message[sizeof(db->error) + 64] = "";
+    bool reading_failed = false;
     int next;
 
     if (handler_temp_dir_ready(scope, &err) != 0) {
@@ -230,6 +231,7 @@ static void handler_detailed_xlsx(struct handler_scope *scope, struct http_reque
     }
     if (next < 0) {
         snprintf(message, sizeof(message), "reading entries: %s", db->error);
+        reading_failed = true;
         goto failed;
     }
     if (xlsx_export_close(xlsx, message, sizeof(message)) != 0)
@@ -246,7 +248,12 @@ failed:
     /* Rows may still be in flight; closing the statement would read them all first. */
     db_abandon(db);
     report_cursor_close(cursor);
-    api_error_set(&err, 500, NULL, "internal error while building the XLSX file");
+    if (reading_failed)
+        api_error_set(&err, 500, NULL, "internal error while reading the entries");
+    else
+        api_error_set(&err, 500, NULL,
+                      "building the XLSX file in the temporary folder (setting temp_dir) failed; "
+                      "check that it has free space, or export CSV");
     handler_fail(scope, req, &err);
 }
 
@@ -313,7 +320,9 @@ static void handler_aggregate(struct handler_scope *scope, struct http_request *
     if (write_xlsx(result, path, scope->worker->cfg->temp_dir, message, sizeof(message)) != 0) {
         log_error("XLSX export failed: %s", message);
         unlink(path);
-        api_error_set(&err, 500, NULL, "internal error while building the XLSX file");
+        api_error_set(&err, 500, NULL,
+                  "building the XLSX file in the temporary folder (setting temp_dir) failed; "
+                  "check that it has free space, or export CSV");
         handler_fail(scope, req, &err);
         return;
     }

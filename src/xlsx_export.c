@@ -3,6 +3,7 @@
  */
 #include "xlsx_export.h"
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -16,6 +17,10 @@
 #define EXCEL_DAY_1970 25569.0
 #define SECONDS_PER_DAY 86400.0
 #define SHEET_NAME "Report"
+
+/* Worksheets whose temporary files are tracked; a million-row sheet each, so 64 covers
+ * 67 million rows. */
+#define XLSX_TRACKED_SHEETS 64
 
 struct xlsx_export {
     lxw_workbook *workbook;
@@ -42,6 +47,14 @@ struct xlsx_export {
 
     bool failed;
     char error[256];
+
+    /* The temporary file of each worksheet: its descriptor and what /proc/self/fd shows for
+     * it, so a failed export can close it (see xlsx_release_sheet_files). */
+    struct {
+        int fd;
+        char target[PATH_MAX];
+    } sheet_files[XLSX_TRACKED_SHEETS];
+    size_t sheet_file_count;
 
     char *text;         /* NUL-terminated copy of the current text cell */
     size_t text_cap;
@@ -211,6 +224,47 @@ static int finish_sheet(struct xlsx_export *x)
 }
 
 /* Adds a worksheet with widths, a frozen bold header row and the column formats. */
+
+/* libxlsxwriter 1.1.4 keeps each constant-memory worksheet's temporary file open when a
+ * workbook is freed without a successful workbook_close (lxw_workbook_free, or a failed close),
+ * which leaks a descriptor and its disk space in tmpdir for every failed export in a
+ * long-lived worker. The descriptor is recorded when the sheet is made and closed after such a
+ * failure if /proc/self/fd still shows the same (deleted) file there. */
+static void xlsx_track_sheet_file(struct xlsx_export *x)
+{
+    char link[64];
+
+    if (x->sheet == NULL || x->sheet->optimize_tmpfile == NULL ||
+        x->sheet_file_count >= XLSX_TRACKED_SHEETS)
+        return;
+    int fd = fileno(x->sheet->optimize_tmpfile);
+    snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+    ssize_t len = readlink(link, x->sheet_files[x->sheet_file_count].target,
+                           sizeof(x->sheet_files[0].target) - 1);
+    if (len <= 0)
+        return;
+    x->sheet_files[x->sheet_file_count].target[len] = '\0';
+    x->sheet_files[x->sheet_file_count].fd = fd;
+    x->sheet_file_count++;
+}
+
+static void xlsx_release_sheet_files(struct xlsx_export *x)
+{
+    char link[64];
+    char target[PATH_MAX];
+
+    for (size_t i = 0; i < x->sheet_file_count; i++) {
+        snprintf(link, sizeof(link), "/proc/self/fd/%d", x->sheet_files[i].fd);
+        ssize_t len = readlink(link, target, sizeof(target) - 1);
+        if (len <= 0)
+            continue;
+        target[len] = '\0';
+        if (strcmp(target, x->sheet_files[i].target) == 0)
+            close(x->sheet_files[i].fd);
+    }
+    x->sheet_file_count = 0;
+}
+
 static int start_sheet(struct xlsx_export *x)
 {
     char name[32];
@@ -229,6 +283,7 @@ static int start_sheet(struct xlsx_export *x)
     }
     x->row = 0;
     x->sheet_rows = 0;
+    xlsx_track_sheet_file(x);
 
     for (size_t col = 0; col < x->column_count; col++) {
         enum xlsx_cell_type type = x->types[col];
@@ -438,6 +493,7 @@ int xlsx_export_close(struct xlsx_export *x, char *err, size_t err_size)
         /* Nothing was written yet: drop the workbook instead of writing a partial file. */
         lxw_workbook_free(x->workbook);
         x->workbook = NULL;
+        xlsx_release_sheet_files(x);
         copy_error(err, err_size, x->error);
         return -1;
     }
@@ -445,6 +501,7 @@ int xlsx_export_close(struct xlsx_export *x, char *err, size_t err_size)
     error = workbook_close(x->workbook);
     x->workbook = NULL;
     if (error != LXW_NO_ERROR) {
+        xlsx_release_sheet_files(x);
         fail(x, "XLSX: writing %s failed: %s", x->path, lxw_strerror(error));
         unlink(x->path);
         copy_error(err, err_size, x->error);
@@ -457,8 +514,10 @@ void xlsx_export_free(struct xlsx_export *x)
 {
     if (x == NULL)
         return;
-    if (x->workbook != NULL)
+    if (x->workbook != NULL) {
         lxw_workbook_free(x->workbook);
+        xlsx_release_sheet_files(x);
+    }
     for (size_t col = 0; col < x->column_count; col++)
         free(x->headers[col]);
     free(x->headers);
