@@ -321,6 +321,9 @@ int master_run(const struct config *cfg)
              master_live_count(slots, count));
     if (scheduler->pid > 0)
         kill(scheduler->pid, SIGTERM);
+    /* The workers keep the socket open while they serve what is queued; once they are gone
+     * nginx gets connection refused rather than a connection nobody accepts. */
+    close(listen_fd);
     master_shutdown(slots, count, extras, cfg->shutdown_deadline);
     if (strchr(cfg->listen, ':') == NULL)
         unlink(cfg->listen);

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcgiapp.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -14,6 +15,9 @@
 
 #include "handler.h"
 #include "log.h"
+
+/* Seconds a stopping worker keeps serving queued connections. */
+#define WORKER_DRAIN_SECONDS 2
 
 static volatile sig_atomic_t worker_stop_requested;
 
@@ -57,6 +61,13 @@ static void worker_install_signals(void)
     sigprocmask(SIG_UNBLOCK, &unblock, NULL);
 }
 
+/* True when a connection waits on the listening socket (another worker may still take it). */
+static bool worker_connection_pending(int listen_fd)
+{
+    struct pollfd wait = {.fd = listen_fd, .events = POLLIN};
+    return poll(&wait, 1, 0) > 0 && (wait.revents & POLLIN) != 0;
+}
+
 static void worker_log_request(struct http_request *req)
 {
     struct timespec now;
@@ -77,6 +88,7 @@ int worker_run(const struct config *cfg, int listen_fd)
     struct worker_state state;
     FCGX_Request fcgx;
     unsigned long long counter = 0;
+    time_t stop_seen = 0;
     char id[24];
 
     worker_install_signals();
@@ -92,7 +104,17 @@ int worker_run(const struct config *cfg, int listen_fd)
     }
     log_info("worker started");
 
-    while (!worker_stop_requested) {
+    for (;;) {
+        /* A stopping worker still serves the connections queued on the socket, so that a
+         * SIGTERM drops no request nginx has already sent; it exits once the queue is empty,
+         * or after WORKER_DRAIN_SECONDS under a steady stream of new ones. */
+        if (worker_stop_requested) {
+            if (stop_seen == 0)
+                stop_seen = time(NULL);
+            if (!worker_connection_pending(listen_fd) ||
+                time(NULL) - stop_seen >= WORKER_DRAIN_SECONDS)
+                break;
+        }
         if (FCGX_Accept_r(&fcgx) < 0) {
             /* EINTR is how SIGTERM ends an idle wait; anything else (EMFILE, say) would spin,
              * so it is logged and the worker pauses. */

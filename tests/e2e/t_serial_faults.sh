@@ -81,13 +81,20 @@ STACK_HTTP_PORT=$(stack_free_port)
 ASAN_OPTIONS=detect_leaks=0 stack_reportd_start
 stack_nginx_start
 url="http://127.0.0.1:$STACK_HTTP_PORT/v1/workspaces/$WS/reports/detailed.csv?start=2026-01-01&end=2026-01-31"
-curl -s --limit-rate 1500k -H "X-Api-Key: $KEY" -o "$TEST_TMP/long.csv" "$url" &
-curl_pid=$!
+# Four downloads on two workers: two are served and two wait in the socket's queue when
+# SIGTERM arrives. All four must finish whole.
+pids=()
+for n in 1 2 3 4; do
+    curl -s --limit-rate 3000k -H "X-Api-Key: $KEY" -o "$TEST_TMP/long-$n.csv" "$url" &
+    pids+=($!)
+done
 sleep 1
 kill -TERM "$(cat "$STACK_DIR/run/reportd.pid")"
-wait "$curl_pid"
-check "download finished cleanly after SIGTERM" "$?" 0
-check "every row arrived" "$(grep -c '^"' "$TEST_TMP/long.csv")" 20001
+for n in 1 2 3 4; do
+    wait "${pids[$((n - 1))]}"
+    check "download $n finished cleanly after SIGTERM" "$?" 0
+    check "download $n has every row" "$(grep -c '^"' "$TEST_TMP/long-$n.csv")" 20001
+done
 stack_nginx_stop
 stack_reportd_stop
 finish
