@@ -105,9 +105,9 @@ int worker_run(const struct config *cfg, int listen_fd)
     log_info("worker started");
 
     for (;;) {
-        /* A stopping worker still serves the connections queued on the socket, so that a
-         * SIGTERM drops no request nginx has already sent; it exits once the queue is empty,
-         * or after WORKER_DRAIN_SECONDS under a steady stream of new ones. */
+        /* A stopping worker still serves the connections queued on the socket, so a SIGTERM
+         * drops no request that nginx has already sent. It exits once the queue is empty, or
+         * after WORKER_DRAIN_SECONDS under a steady stream of new ones. */
         if (worker_stop_requested) {
             if (stop_seen == 0)
                 stop_seen = time(NULL);

@@ -226,10 +226,10 @@ static int finish_sheet(struct xlsx_export *x)
 /* Adds a worksheet with widths, a frozen bold header row and the column formats. */
 
 /* libxlsxwriter 1.1.4 keeps each constant-memory worksheet's temporary file open when a
- * workbook is freed without a successful workbook_close (lxw_workbook_free, or a failed close),
- * which leaks a descriptor and its disk space in tmpdir for every failed export in a
- * long-lived worker. The descriptor is recorded when the sheet is made and closed after such a
- * failure if /proc/self/fd still shows the same (deleted) file there. */
+ * workbook is freed without a successful workbook_close (lxw_workbook_free, or a failed close).
+ * In a long-lived worker that leaks a descriptor and its disk space in tmpdir for every failed
+ * export. So the descriptor is recorded when the sheet is made, and closed after such a failure
+ * if /proc/self/fd still shows the same (deleted) file there. */
 static void xlsx_track_sheet_file(struct xlsx_export *x)
 {
     char link[64];
