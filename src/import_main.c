@@ -644,12 +644,15 @@ static int import_set_currency(struct db *db, uint64_t workspace_id, const char 
     return rc;
 }
 
-/* True when the server aborted the transaction for a deadlock or a lock wait timeout, which
- * concurrent imports that create the same users can cause; both say "try restarting
- * transaction". */
+/* True when a concurrent writer made the transaction fail: a deadlock or lock wait timeout
+ * (concurrent imports creating the same users; both say "try restarting transaction"), or a
+ * duplicate entry id. */
 static bool import_retryable(const struct db *db)
 {
-    return strstr(db->error, "try restarting transaction") != NULL;
+    /* A bulk load that numbers its own entries (generate, restore) can take an id that this
+     * import's AUTO_INCREMENT had already handed out; a new attempt gets fresh ids. */
+    return strstr(db->error, "try restarting transaction") != NULL ||
+           strstr(db->error, "for key 'PRIMARY'") != NULL;
 }
 
 /* Imports one file in one transaction. *retry is set when the transaction failed only because

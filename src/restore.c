@@ -706,8 +706,9 @@ out:
 }
 
 /* Starts the entry id offset at the first archived entry. MAX(id) ... FOR UPDATE locks the end
- * of the table until the commit, and the AUTO_INCREMENT counter keeps clear of ids that a
- * concurrent insert was already given, so entries written meanwhile by others do not collide. */
+ * of the table until the commit, and starting 1000 past the AUTO_INCREMENT counter keeps clear
+ * of ids that concurrent inserts were already given, so entries written meanwhile by others do
+ * not collide. */
 static int load_entries_start(struct restore_load *load, const struct archive_csv_row *row,
                               uint64_t old_id)
 {
@@ -724,6 +725,8 @@ static int load_entries_start(struct restore_load *load, const struct archive_cs
         return load_fail(load, row->line, "%s", load->db->error);
     if (counter > last + 1)
         last = counter - 1;
+    /* Inserts that started before the lock may already hold ids just above the counter. */
+    last += 1000;
     load->entries_started = true;
     load->entry_first = old_id;
     load->entry_last = old_id;
