@@ -393,19 +393,9 @@ static int jobs_run_due_command(struct db *db, const struct config *cfg, int arg
     return status;
 }
 
-int jobs_main(struct db *db, const struct config *cfg, int argc, char **argv)
+static void jobs_usage(FILE *out)
 {
-    const char *sub = argc > 1 ? argv[1] : "";
-
-    if (strcmp(sub, "list") == 0)
-        return jobs_list_command(db, cfg, argc, argv);
-    if (strcmp(sub, "add") == 0)
-        return jobs_add_command(db, cfg, argc, argv);
-    if (strcmp(sub, "remove") == 0)
-        return jobs_remove_command(db, argc, argv);
-    if (strcmp(sub, "run-due") == 0)
-        return jobs_run_due_command(db, cfg, argc, argv);
-    fprintf(stderr, "usage: reportctl jobs list [--workspace W]\n"
+    fprintf(out, "usage: reportctl jobs list [--workspace W]\n"
                     "       reportctl jobs add --workspace W --name N --report "
                     "detailed|summary|weekly|archive\n"
                     "           --format csv|xlsx|zip --schedule daily|weekly|monthly --time "
@@ -415,6 +405,28 @@ int jobs_main(struct db *db, const struct config *cfg, int argc, char **argv)
                     "           --folder DIR [--keep N] [--request FILE.json] [--disabled]\n"
                     "       reportctl jobs remove --id N\n"
                     "       reportctl jobs run-due [--workspace W]\n");
+}
+
+int jobs_main(struct db *db, const struct config *cfg, int argc, char **argv)
+{
+    const char *sub = argc > 1 ? argv[1] : "";
+
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            jobs_usage(stdout);
+            return 0;
+        }
+    }
+
+    if (strcmp(sub, "list") == 0)
+        return jobs_list_command(db, cfg, argc, argv);
+    if (strcmp(sub, "add") == 0)
+        return jobs_add_command(db, cfg, argc, argv);
+    if (strcmp(sub, "remove") == 0)
+        return jobs_remove_command(db, argc, argv);
+    if (strcmp(sub, "run-due") == 0)
+        return jobs_run_due_command(db, cfg, argc, argv);
+    jobs_usage(stderr);
     return JOBS_EXIT_USAGE;
 }
 
