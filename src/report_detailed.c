@@ -68,10 +68,7 @@ struct report_cursor {
     size_t description_large_cap;
     char tag_text[TAG_IDS_MAX + 1];
 
-    uint64_t tag_ids[TAG_IDS_MAX / 2 + 1];
-    const char *tag_names[TAG_IDS_MAX / 2 + 1];
-    char *tags_joined;
-    size_t tags_joined_cap;
+    struct report_tags tags;
 
     struct offset_slot offsets[OFFSET_CACHE_SIZE];
     struct report_row row;
@@ -293,7 +290,7 @@ void report_cursor_close(struct report_cursor *c)
     }
     report_dims_free(&c->dims);
     free(c->description_large);
-    free(c->tags_joined);
+    report_tags_free(&c->tags);
     free(c);
 }
 
@@ -389,69 +386,18 @@ static int cursor_description(struct report_cursor *c)
     return 0;
 }
 
-static int joined_reserve(struct report_cursor *c, size_t need)
-{
-    if (need <= c->tags_joined_cap)
-        return 0;
-    size_t cap = c->tags_joined_cap ? c->tags_joined_cap : 1024;
-    while (cap < need)
-        cap *= 2;
-    char *grown = realloc(c->tags_joined, cap);
-    if (grown == NULL) {
-        snprintf(c->db->error, sizeof(c->db->error), "out of memory for tag names");
-        return -1;
-    }
-    c->tags_joined = grown;
-    c->tags_joined_cap = cap;
-    return 0;
-}
-
 /* Parses the sorted "3,5,9" tag list and resolves the names. */
 static int cursor_tags(struct report_cursor *c)
 {
     unsigned long length = c->nulls[COL_TAG_IDS] ? 0 : c->lengths[COL_TAG_IDS];
-    size_t count = 0;
-    size_t used = 0;
 
     if (length > TAG_IDS_MAX)
         length = TAG_IDS_MAX;
     c->tag_text[length] = '\0';
-    if (joined_reserve(c, 1) != 0)
+    if (report_tags_resolve(&c->tags, &c->dims, c->tag_text, &c->row) != 0) {
+        snprintf(c->db->error, sizeof(c->db->error), "out of memory for tag names");
         return -1;
-    c->tags_joined[0] = '\0';
-
-    const char *p = c->tag_text;
-    while (*p) {
-        uint64_t id = 0;
-        while (*p >= '0' && *p <= '9') {
-            id = id * 10 + (uint64_t)(*p - '0');
-            p++;
-        }
-        if (*p == ',')
-            p++;
-        else if (*p != '\0')
-            p++; /* a stray byte; the column is written by reportd only */
-        if (id == 0)
-            continue;
-        const struct dim_tag *tag = report_dims_tag(&c->dims, id);
-        const char *name = tag ? tag->name : "";
-        size_t name_len = strlen(name);
-        if (joined_reserve(c, used + name_len + 3) != 0)
-            return -1;
-        if (count > 0) {
-            memcpy(c->tags_joined + used, ", ", 2);
-            used += 2;
-        }
-        memcpy(c->tags_joined + used, name, name_len + 1);
-        used += name_len;
-        c->tag_ids[count] = id;
-        c->tag_names[count] = name;
-        count++;
     }
-    c->row.tag_count = count;
-    c->row.tag_ids = c->tag_ids;
-    c->row.tag_names = c->tag_names;
-    c->row.tags_joined = c->tags_joined;
     return 0;
 }
 

@@ -424,3 +424,72 @@ const struct dim_tag *report_dims_tag(const struct report_dims *dims, uint64_t i
 {
     return dims_find(dims->tags, dims->tag_count, sizeof(*dims->tags), id);
 }
+
+static int report_tags_reserve(struct report_tags *tags, size_t need)
+{
+    if (need <= tags->joined_cap)
+        return 0;
+    size_t cap = tags->joined_cap ? tags->joined_cap : 1024;
+    while (cap < need)
+        cap *= 2;
+    char *grown = realloc(tags->joined, cap);
+    if (grown == NULL)
+        return -1;
+    tags->joined = grown;
+    tags->joined_cap = cap;
+    return 0;
+}
+
+int report_tags_resolve(struct report_tags *tags, const struct report_dims *dims,
+                        const char *list, struct report_row *row)
+{
+    const char *p = list ? list : "";
+    size_t used = 0;
+
+    tags->count = 0;
+    if (report_tags_reserve(tags, 1) != 0)
+        return -1;
+    tags->joined[0] = '\0';
+
+    while (*p != '\0' && tags->count < REPORT_TAGS_MAX) {
+        uint64_t id = 0;
+        while (*p >= '0' && *p <= '9') {
+            id = id * 10 + (uint64_t)(*p - '0');
+            p++;
+        }
+        /* Skips the comma, or a stray byte: reportd alone writes the column. */
+        if (*p != '\0')
+            p++;
+        if (id == 0)
+            continue;
+
+        const struct dim_tag *tag = report_dims_tag(dims, id);
+        const char *name = tag ? tag->name : "";
+        size_t name_len = strlen(name);
+        if (report_tags_reserve(tags, used + name_len + 3) != 0)
+            return -1;
+        if (tags->count > 0) {
+            memcpy(tags->joined + used, ", ", 2);
+            used += 2;
+        }
+        memcpy(tags->joined + used, name, name_len + 1);
+        used += name_len;
+        tags->ids[tags->count] = id;
+        tags->names[tags->count] = name;
+        tags->count++;
+    }
+
+    row->tag_count = tags->count;
+    row->tag_ids = tags->ids;
+    row->tag_names = tags->names;
+    row->tags_joined = tags->joined;
+    return 0;
+}
+
+void report_tags_free(struct report_tags *tags)
+{
+    free(tags->joined);
+    tags->joined = NULL;
+    tags->joined_cap = 0;
+    tags->count = 0;
+}

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "db.h"
+#include "report_row.h"
 
 struct dim_user {
     uint64_t id;
@@ -88,5 +89,25 @@ const struct dim_client *report_dims_client(const struct report_dims *dims, uint
 const struct dim_project *report_dims_project(const struct report_dims *dims, uint64_t id);
 const struct dim_task *report_dims_task(const struct report_dims *dims, uint64_t id);
 const struct dim_tag *report_dims_tag(const struct report_dims *dims, uint64_t id);
+
+/* time_entries.tag_ids is VARCHAR(2048), so it lists at most 1024 ids. */
+#define REPORT_TAGS_MAX 1024
+
+/* The tags of one entry, resolved from its tag_ids list; reused from row to row. */
+struct report_tags {
+    uint64_t ids[REPORT_TAGS_MAX];
+    const char *names[REPORT_TAGS_MAX]; /* borrowed from the dims */
+    size_t count;
+    char *joined;                       /* names joined with ", "; owned */
+    size_t joined_cap;
+};
+
+/* Resolves a "3,5,9" tag_ids list into tags (names of unknown ids are "") and points the tag
+ * fields of row at them. Returns 0, or -1 when memory runs out. */
+int report_tags_resolve(struct report_tags *tags, const struct report_dims *dims,
+                        const char *list, struct report_row *row);
+
+/* Releases the joined names; tags can be resolved again afterwards. */
+void report_tags_free(struct report_tags *tags);
 
 #endif

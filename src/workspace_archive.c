@@ -26,7 +26,6 @@
 
 #define ARCHIVE_FILES_MAX (ARCHIVE_TABLE_COUNT + 2) /* detailed, tables, manifest */
 #define ENTRY_TEXT_INITIAL 1024
-#define ENTRY_TAGS_MAX 1024 /* tag_ids is VARCHAR(2048): at most 1024 ids */
 
 struct archive_file_info {
     const char *name;
@@ -262,10 +261,7 @@ struct entry_reader {
     MYSQL_TIME end_at;
     char *text[COL__MAX];         /* description and tag_ids */
     unsigned long text_cap[COL__MAX];
-    uint64_t tag_ids[ENTRY_TAGS_MAX];
-    const char *tag_names[ENTRY_TAGS_MAX];
-    char *joined;
-    size_t joined_cap;
+    struct report_tags tags;
     struct report_request money; /* rounding off: amounts as recorded */
     struct report_row row;
 };
@@ -288,7 +284,7 @@ static void entry_reader_free(struct entry_reader *e)
     e->stmt = NULL;
     free(e->text[COL_DESCRIPTION]);
     free(e->text[COL_TAGS]);
-    free(e->joined);
+    report_tags_free(&e->tags);
 }
 
 static int entry_reader_open(struct entry_reader *e, struct archive_job *job)
@@ -374,60 +370,14 @@ static int entry_text(struct entry_reader *e, int column)
     return 0;
 }
 
-static int entry_joined_reserve(struct entry_reader *e, size_t need)
-{
-    if (need <= e->joined_cap)
-        return 0;
-    size_t cap = e->joined_cap ? e->joined_cap : 1024;
-    while (cap < need)
-        cap *= 2;
-    char *grown = realloc(e->joined, cap);
-    if (grown == NULL) {
-        snprintf(e->db->error, sizeof(e->db->error), "out of memory for tag names");
-        return -1;
-    }
-    e->joined = grown;
-    e->joined_cap = cap;
-    return 0;
-}
-
 /* Resolves the sorted "3,5,9" tag list into names joined with ", ", in id order as the
  * detailed report does. */
 static int entry_tags(struct entry_reader *e)
 {
-    const char *p = e->text[COL_TAGS];
-    size_t count = 0, used = 0;
-
-    if (entry_joined_reserve(e, 1) != 0)
+    if (report_tags_resolve(&e->tags, e->dims, e->text[COL_TAGS], &e->row) != 0) {
+        snprintf(e->db->error, sizeof(e->db->error), "out of memory for tag names");
         return -1;
-    e->joined[0] = '\0';
-    while (*p != '\0' && count < ENTRY_TAGS_MAX) {
-        uint64_t id = 0;
-        while (*p >= '0' && *p <= '9')
-            id = id * 10 + (uint64_t)(*p++ - '0');
-        if (*p != '\0')
-            p++;
-        if (id == 0)
-            continue;
-        const struct dim_tag *tag = report_dims_tag(e->dims, id);
-        const char *name = tag ? tag->name : "";
-        size_t name_len = strlen(name);
-        if (entry_joined_reserve(e, used + name_len + 3) != 0)
-            return -1;
-        if (count > 0) {
-            memcpy(e->joined + used, ", ", 2);
-            used += 2;
-        }
-        memcpy(e->joined + used, name, name_len + 1);
-        used += name_len;
-        e->tag_ids[count] = id;
-        e->tag_names[count] = name;
-        count++;
     }
-    e->row.tag_count = count;
-    e->row.tag_ids = e->tag_ids;
-    e->row.tag_names = e->tag_names;
-    e->row.tags_joined = e->joined;
     return 0;
 }
 
