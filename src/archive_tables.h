@@ -70,7 +70,7 @@ struct archive_table {
 /* The tables in the order restore loads them (parents before children). */
 extern const struct archive_table archive_tables[ARCHIVE_TABLE_COUNT];
 
-/* Longest field restore accepts, in bytes: a MEDIUMTEXT description. */
+/* Maximum field length that restore accepts, in bytes: a MEDIUMTEXT description. */
 #define ARCHIVE_FIELD_MAX (16u * 1024u * 1024u)
 
 /* Writes table's CSV (header, then one row per database row) for workspace_id to out, reading

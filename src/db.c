@@ -94,8 +94,8 @@ void db_abandon(struct db *db)
 {
     if (db->conn == NULL)
         return;
-    /* mysql_close would try to talk to the server; shutting the socket first makes the server
-     * fail its next write and abort the query instead of streaming the rest of it. */
+    /* mysql_close would try to talk to the server. Shutting the socket first makes the server
+     * fail its next write, so it aborts the query instead of streaming the rest of it. */
     int fd = (int)mysql_get_socket(db->conn);
     if (fd >= 0)
         shutdown(fd, SHUT_RDWR);

@@ -650,7 +650,7 @@ static int import_set_currency(struct db *db, uint64_t workspace_id, const char 
 static bool import_retryable(const struct db *db)
 {
     /* A bulk load that numbers its own entries (generate, restore) can take an id that this
-     * import's AUTO_INCREMENT had already handed out; a new attempt gets fresh ids. */
+     * import's AUTO_INCREMENT had already handed out. A new attempt gets fresh ids. */
     return strstr(db->error, "try restarting transaction") != NULL ||
            strstr(db->error, "for key 'PRIMARY'") != NULL;
 }

@@ -19,7 +19,7 @@
 /* Data rows per worksheet: Excel's 1,048,576 rows minus the header. */
 #define XLSX_EXPORT_MAX_ROWS 1048575u
 
-/* Longest text cell in UTF-16 code units (Excel's limit); longer texts are cut. */
+/* Maximum text cell in UTF-16 code units (Excel's limit). Longer texts are cut. */
 #define XLSX_EXPORT_MAX_TEXT_UNITS 32767u
 
 /* Most columns set_columns accepts (Excel's limit). */

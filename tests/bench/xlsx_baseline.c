@@ -144,7 +144,13 @@ static void cut_to_excel_limit(char *text)
     unsigned char *p = (unsigned char *)text;
 
     while (*p != '\0') {
-        size_t size = *p >= 0xf0 ? 4 : *p >= 0xe0 ? 3 : *p >= 0xc0 ? 2 : 1;
+        size_t size = 1;
+        if (*p >= 0xf0)
+            size = 4;
+        else if (*p >= 0xe0)
+            size = 3;
+        else if (*p >= 0xc0)
+            size = 2;
         size_t width = size == 4 ? 2 : 1;
         if (units + width > 32767) {
             *p = '\0';
