@@ -133,6 +133,7 @@ for file in "$REALDATA"/*.csv; do
         "$(sql -e "SELECT COUNT(*) FROM time_entries WHERE workspace_id = $ws")" "$before"
     check "$base: second import reports duplicates" \
         "$(grep -c " 0 entries added, $before duplicates skipped" "$TEST_TMP/out2")" 1
+    check "$base: day totals match the entries" "$(day_totals_mismatches "$ws")" 0
 done
 
 # A broken row rolls the whole file back and names the line where its record starts.
