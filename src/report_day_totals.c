@@ -64,11 +64,12 @@ static int append_days_from(const struct report_request *r, const struct day_spl
 {
     bool per_user = r->member_user_id != 0 || id_filter_on(&r->users);
 
-    report_sql_appendf(sql, " FROM %s WHERE workspace_id = ? AND day >= DATE(?) AND day < DATE(?)",
+    /* Binds the last whole day, not the end: after 9999-12-31 a DATETIME does not exist. */
+    report_sql_appendf(sql, " FROM %s WHERE workspace_id = ? AND day BETWEEN DATE(?) AND DATE(?)",
                        per_user ? "entry_totals_by_user_day" : "entry_totals_by_day");
     if (db_params_add_u64(params, r->workspace_id) != 0 ||
         db_params_add_datetime(params, s->whole_start) != 0 ||
-        db_params_add_datetime(params, s->whole_end) != 0)
+        db_params_add_datetime(params, s->whole_end - DAY_SECONDS) != 0)
         return -1;
     if (r->member_user_id != 0) {
         report_sql_append(sql, " AND user_id = ?");
@@ -241,9 +242,26 @@ int report_day_totals_seek(struct db *db, const struct report_request *r, int64_
 
     if (s.have_days && walk_days(db, r, &s, skip, &day, &found, err) != 0)
         return -1;
-    if (ascending)
-        *start = found ? day : s.whole_end;
-    else
-        *end = found ? day + DAY_SECONDS - 1 : s.whole_start - 1;
+    if (found) {
+        if (ascending)
+            *start = day;
+        else
+            *end = day + DAY_SECONDS - 1;
+        return 0;
+    }
+
+    /* The page starts in the far edge, or after the last entry. An empty far edge may start
+     * after 9999-12-31 or end before 1000-01-01, which no DATETIME can bind, so a page after
+     * the last entry gets a range that selects nothing. */
+    bool far_empty = ascending ? s.whole_end > r->end : s.whole_start <= r->start;
+    if (far_empty) {
+        *start = 1;
+        *end = 0;
+        *skip = 0;
+    } else if (ascending) {
+        *start = s.whole_end;
+    } else {
+        *end = s.whole_start - 1;
+    }
     return 0;
 }

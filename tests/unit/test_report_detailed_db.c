@@ -552,6 +552,7 @@ static const char *const day_ranges[][2] = {
     {"2026-01-10T08:00:00Z", "2026-01-10T23:59:59Z"}, /* no whole day */
     {"2026-01-01T00:00:00Z", "2026-03-31T23:59:59Z"}, /* whole UTC days only */
     {"2025-06-01T00:00:00Z", "2025-06-30T23:59:59Z"}, /* no entries */
+    {"1000-01-01T00:00:00Z", "9999-12-31T23:59:59Z"}, /* every DATETIME */
 };
 
 /* The restrictions the day totals answer: none, user ids either way, a MEMBER key. */
