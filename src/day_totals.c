@@ -12,10 +12,9 @@
 
 #include "report_query.h"
 
-/* The widest DATETIME range, for a rebuild of every day. It ends a day early because the
- * query adds a day to its last day, and DATETIME ends with 9999-12-31. */
+/* The widest DATETIME range, for a rebuild of every day. */
 #define DAY_TOTALS_FIRST (-30610224000LL) /* 1000-01-01 00:00:00 UTC */
-#define DAY_TOTALS_LAST 253402214399LL    /* 9999-12-30 23:59:59 UTC */
+#define DAY_TOTALS_LAST 253402300799LL    /* 9999-12-31 23:59:59 UTC */
 
 /* Appends the SELECT of the per-user rows: workspace, user, day, entries, seconds, billable
  * seconds, earned and cost cents, for the days bound as the 2nd and 3rd parameters. */
@@ -33,7 +32,7 @@ static void append_user_day_select(struct report_sql *sql)
     report_sql_append(sql, "), SUM(");
     report_query_cost_expr(&plain, sql);
     report_sql_append(sql, ") FROM time_entries e WHERE e.workspace_id = ? "
-                           "AND e.start_at >= DATE(?) AND e.start_at < DATE(?) + INTERVAL 1 DAY "
+                           "AND e.start_at BETWEEN DATE(?) AND TIMESTAMP(DATE(?), '23:59:59') "
                            "AND e.end_at IS NOT NULL GROUP BY e.user_id, DATE(e.start_at)");
 }
 
