@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "civil.h"
+#include "day_totals.h"
 #include "log.h"
 
 #define GEN_USERS_MAX 100000
@@ -1684,6 +1685,12 @@ int generate_main(struct db *db, int argc, char **argv)
     result = gen_run(db, &opts, &model, &load);
     if (result != 0)
         goto out;
+    /* Entries start on local days from_day..to_day; zones reach 14 hours either side of UTC. */
+    if (day_totals_refresh(db, model->workspace.id, (opts.from_day - 1) * 86400,
+                           (opts.to_day + 2) * 86400 - 1) != 0) {
+        result = 3;
+        goto out;
+    }
     if (db_exec(db, "COMMIT") != 0) {
         result = 3;
         goto out;

@@ -810,7 +810,9 @@ int import_ensure_workspace_ex(struct db *db, const char *name, const char *time
     db_params_init(&params);
     if (db_params_add_text(&params, name, strlen(name)) != 0)
         goto out;
-    int found = db_fetch_u64(db, "SELECT id FROM workspaces WHERE name = ?", &params,
+    /* The row lock makes writers of one workspace take turns from their start. Without it two
+     * imports would deadlock when each refreshes the day totals over the other's new entries. */
+    int found = db_fetch_u64(db, "SELECT id FROM workspaces WHERE name = ? FOR UPDATE", &params,
                              workspace_id);
     if (found < 0)
         goto out;

@@ -30,6 +30,7 @@
 #include <string.h>
 
 #include "civil.h"
+#include "day_totals.h"
 #include "import_csv.h"
 #include "import_detect.h"
 #include "import_load.h"
@@ -655,6 +656,23 @@ static bool import_retryable(const struct db *db)
            strstr(db->error, "for key 'PRIMARY'") != NULL;
 }
 
+/* Brings the day totals up to date for the days the file's entries start on. */
+static int import_refresh_day_totals(struct db *db, uint64_t workspace_id,
+                                     const struct import_file *file)
+{
+    if (file->count == 0)
+        return 0;
+    int64_t first = file->entries[0].start;
+    int64_t last = first;
+    for (size_t i = 1; i < file->count; i++) {
+        if (file->entries[i].start < first)
+            first = file->entries[i].start;
+        if (file->entries[i].start > last)
+            last = file->entries[i].start;
+    }
+    return day_totals_refresh(db, workspace_id, first, last);
+}
+
 /* Imports one file in one transaction. *retry is set when the transaction failed only because
  * of a concurrent writer, so running the file again may succeed; no message is printed then. */
 static int import_one(struct db *db, const struct import_options *options, const char *path,
@@ -705,6 +723,7 @@ static int import_one(struct db *db, const struct import_options *options, const
         goto out;
     }
     if (import_load_entries(db, workspace_id, file.entries, file.count, &stats) != 0 ||
+        import_refresh_day_totals(db, workspace_id, &file) != 0 ||
         db_exec(db, "COMMIT") != 0) {
         result = IMPORT_EXIT_DATABASE;
         goto out;

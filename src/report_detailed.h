@@ -53,10 +53,27 @@ const struct report_dims *report_cursor_dims(const struct report_cursor *c);
  * dropped the connection. */
 void report_cursor_close(struct report_cursor *c);
 
-/* Computes the totals of r with one aggregate query and the same WHERE clause as the entries.
- * Runs in whatever transaction db is in; open calls it inside its snapshot. Returns 0, or -1
- * with err filled like report_detailed_open. */
+/* Computes the totals of r: from the per-day totals where they can answer r
+ * (report_day_totals.h), else with report_detailed_totals_scan. Runs in whatever transaction db
+ * is in; open calls it inside its snapshot. Returns 0, or -1 with err filled like
+ * report_detailed_open. */
 int report_detailed_totals(struct db *db, const struct report_request *r,
                            struct report_totals *t, struct api_error *err);
+
+/* Computes the totals of r with one aggregate query over the entries, with the same WHERE
+ * clause as the entries query. Same contract as report_detailed_totals. */
+int report_detailed_totals_scan(struct db *db, const struct report_request *r,
+                                struct report_totals *t, struct api_error *err);
+
+/* Runs sql, a query whose one row holds entries, seconds, billable seconds, earned and cost
+ * cents, and stores the row in t (profit = earned - cost). Same contract as
+ * report_detailed_totals. */
+int report_detailed_totals_fetch(struct db *db, const char *sql, struct db_params *params,
+                                 struct report_totals *t, struct api_error *err);
+
+/* Fills err from a failed database call (stmt may be NULL; its error is then db's): 503 when
+ * the connection is gone, else 500 naming what failed; db->error holds the detail. Returns -1. */
+int report_detailed_db_error(struct db *db, MYSQL_STMT *stmt, const char *what,
+                             struct api_error *err);
 
 #endif

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "admin.h"
+#include "day_totals.h"
 #include "auth.h"
 #include "config.h"
 #include "db.h"
@@ -43,7 +44,10 @@ static void reportctl_usage(FILE *out)
             "         --from DATE --to DATE --output FILE\n"
             "  archive --workspace W --output FILE.zip   the whole workspace, restorable\n"
             "  restore [--workspace NEW] [--replace] FILE.zip\n"
-            "  jobs list|add|remove|run-due [--workspace W]   scheduled export jobs\n\n"
+            "  jobs list|add|remove|run-due [--workspace W]   scheduled export jobs\n"
+            "  totals [--workspace ID|NAME]       recompute the per-day totals (all workspaces\n"
+            "                                     without --workspace) after entries were\n"
+            "                                     changed in SQL by hand\n\n"
             "The config file defaults to reportd.conf in the current folder; REPORTD_*\n"
             "environment variables override it (see reportd --help).\n");
 }
@@ -188,6 +192,62 @@ static int reportctl_apikey_create(struct db *db, int argc, char **argv)
     return EXIT_OK;
 }
 
+/* Rebuilds one workspace's day totals, or every workspace's, each in its own transaction. */
+static int reportctl_totals(struct db *db, int argc, char **argv)
+{
+    const char *workspace = NULL;
+    const char *value;
+    uint64_t id = 0;
+    int result = EXIT_DATABASE;
+
+    for (int i = 1; i < argc; i++) {
+        if ((value = reportctl_option(argc, argv, &i, "--workspace")) != NULL)
+            workspace = value;
+        else
+            return reportctl_unknown(argv[i]);
+    }
+    if (workspace != NULL) {
+        int found = admin_workspace_resolve(db, workspace, &id);
+        if (found == 0) {
+            fprintf(stderr, "reportctl: workspace '%s' not found\n", workspace);
+            return EXIT_INPUT;
+        }
+        if (found < 0)
+            goto out;
+    }
+
+    for (;;) {
+        struct db_params params;
+        uint64_t next = id;
+        db_params_init(&params);
+        int found = workspace != NULL ? 1
+                    : db_params_add_u64(&params, id) != 0
+                        ? -1
+                        : db_fetch_u64(db, "SELECT MIN(id) FROM workspaces WHERE id > ? "
+                                           "HAVING MIN(id) IS NOT NULL",
+                                       &params, &next);
+        db_params_free(&params);
+        if (found < 0)
+            goto out;
+        if (found == 0)
+            break;
+        if (db_exec(db, "START TRANSACTION") != 0 || day_totals_rebuild(db, next) != 0 ||
+            db_exec(db, "COMMIT") != 0) {
+            db_exec(db, "ROLLBACK");
+            goto out;
+        }
+        printf("workspace %llu: day totals rebuilt\n", (unsigned long long)next);
+        id = next;
+        if (workspace != NULL)
+            break;
+    }
+    result = EXIT_OK;
+out:
+    if (result != EXIT_OK)
+        fprintf(stderr, "reportctl: %s\n", db->error);
+    return result;
+}
+
 static int reportctl_dispatch(struct db *db, int argc, char **argv)
 {
     const char *command = argv[0];
@@ -211,6 +271,8 @@ static int reportctl_dispatch(struct db *db, int argc, char **argv)
         return import_main(db, argc, argv);
     if (strcmp(command, "generate") == 0)
         return generate_main(db, argc, argv);
+    if (strcmp(command, "totals") == 0)
+        return reportctl_totals(db, argc, argv);
 
     fprintf(stderr, "reportctl: unknown command '%s'\n", command);
     reportctl_usage(stderr);

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "archive_tables.h"
+#include "day_totals.h"
 #include "workspace.h"
 #include "workspace_archive.h"
 
@@ -1075,6 +1076,11 @@ enum restore_status restore_archive(struct db *db, const struct restore_options 
     status = restore_load_all(&load, opts->path);
     if (status != RESTORE_OK)
         goto out;
+    if (day_totals_rebuild(db, load.workspace_id) != 0) {
+        restore_fail(message, size, "day totals: %s", db->error);
+        status = RESTORE_DATABASE;
+        goto out;
+    }
     if (db_exec(db, "COMMIT") != 0) {
         restore_fail(message, size, "commit: %s", db->error);
         status = RESTORE_DATABASE;

@@ -29,6 +29,44 @@ reportctl() {
     "$REPORTD_BUILD_DIR/reportctl" --config "$REPORTD_CONFIG" "$@"
 }
 
+# Recomputes the per-day totals of every workspace. Tests that write time_entries with SQL
+# call it afterwards, as an operator would; reportd's own writers keep the totals themselves.
+refresh_totals() {
+    reportctl totals >/dev/null
+}
+
+# Prints how many per-day totals rows of workspace WS disagree with its entries (entries,
+# seconds, billable seconds per user and UTC day, and the day rows against the user rows),
+# plus any difference in row counts. 0 means the totals are right.
+day_totals_mismatches() {
+    local ws=$1
+    sql <<SQL
+SELECT
+  (SELECT COUNT(*) FROM (
+     SELECT user_id, DATE(start_at) AS day, COUNT(*) AS n,
+            SUM(TIMESTAMPDIFF(SECOND, start_at, end_at)) AS s,
+            SUM(IF(billable = 1, TIMESTAMPDIFF(SECOND, start_at, end_at), 0)) AS b
+     FROM time_entries WHERE workspace_id = $ws AND end_at IS NOT NULL
+     GROUP BY user_id, DATE(start_at)) x
+   LEFT JOIN entry_totals_by_user_day t
+     ON t.workspace_id = $ws AND t.user_id = x.user_id AND t.day = x.day
+    AND t.entries = x.n AND t.seconds = x.s AND t.billable_seconds = x.b
+   WHERE t.user_id IS NULL)
++ ABS((SELECT COUNT(*) FROM entry_totals_by_user_day WHERE workspace_id = $ws)
+      - (SELECT COUNT(DISTINCT user_id, DATE(start_at)) FROM time_entries
+         WHERE workspace_id = $ws AND end_at IS NOT NULL))
++ (SELECT COUNT(*) FROM (
+     SELECT day, SUM(entries) AS n, SUM(seconds) AS s, SUM(earned) AS e, SUM(cost) AS c
+     FROM entry_totals_by_user_day WHERE workspace_id = $ws GROUP BY day) u
+   LEFT JOIN entry_totals_by_day d
+     ON d.workspace_id = $ws AND d.day = u.day AND d.entries = u.n AND d.seconds = u.s
+    AND d.earned = u.e AND d.cost = u.c
+   WHERE d.day IS NULL)
++ ABS((SELECT COUNT(*) FROM entry_totals_by_day WHERE workspace_id = $ws)
+      - (SELECT COUNT(DISTINCT day) FROM entry_totals_by_user_day WHERE workspace_id = $ws))
+SQL
+}
+
 # Creates a workspace with an OWNER and prints "WS_ID KEY". Usage: new_workspace NAME [ZONE]
 new_workspace() {
     local name=$1 zone=${2:-UTC}

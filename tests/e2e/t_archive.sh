@@ -118,6 +118,8 @@ check "nothing written" "$(sql -e "SELECT COUNT(*) FROM workspaces WHERE name IN
 check "restore onto data needs --replace" "$(reportctl restore --workspace "$COPY" "$TEST_TMP/a1.zip" 2>/dev/null; echo $?)" 1
 check "--replace restores" "$(reportctl restore --workspace "$COPY" --replace "$TEST_TMP/a1.zip" >/dev/null 2>&1; echo $?)" 0
 check "entries after --replace" "$(sql -e "SELECT COUNT(*) FROM time_entries e JOIN workspaces w ON w.id = e.workspace_id WHERE w.name = '$COPY'")" "$entries"
+COPY_ID=$(sql -e "SELECT id FROM workspaces WHERE name = '$COPY'")
+check "day totals of the restore match its entries" "$(day_totals_mismatches "$COPY_ID")" 0
 
 # A MEMBER gets their own entries only.
 read -r MEMBER_ID MEMBER_EMAIL < <(sql -e "SELECT u.id, u.email FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.workspace_id = $WS AND m.role = 'MEMBER' AND u.email IS NOT NULL ORDER BY u.id LIMIT 1")

@@ -22,6 +22,7 @@ INSERT INTO time_entries (workspace_id, user_id, project_id, description, start_
 VALUES ($WS, $OWNER, LAST_INSERT_ID(), 'design review', '2026-01-05 09:00:00', '2026-01-05 10:00:00', 1, 10000),
        ($WS, $MEMBER, NULL, 'support call', '2026-01-06 09:00:00', '2026-01-06 09:30:00', 0, 0);
 SQL
+refresh_totals
 
 LOG="$REPORTD_STACK_DIR/log/reportd.log"
 MASTER=$(cat "$REPORTD_STACK_DIR/run/reportd.pid")

@@ -39,6 +39,7 @@ VALUES ($WS, $BOB, @internal, '=SUM(A1)', '2026-01-05 23:00:00', '2026-01-06 01:
        ($WS, $BOB, @internal, 'running', '2026-01-07 10:00:00', NULL, 1, 5000, 0),
        ($WS, $ALICE, @website, 'next month', '2026-02-01 10:00:00', '2026-02-01 11:00:00', 1, 10000, 0);
 SQL
+refresh_totals
 BASE="/v1/workspaces/$WS/reports"
 RANGE="start=2026-01-01&end=2026-01-31"
 
@@ -152,6 +153,7 @@ sql -e "INSERT INTO time_entries (workspace_id, user_id, description, start_at, 
         SELECT $WS, $BOB, CONCAT('bulk ', seq, ' ', REPEAT('y', 300)),
                '2026-03-01' + INTERVAL seq MINUTE, '2026-03-01' + INTERVAL seq + 1 MINUTE
         FROM seq_1_to_30000"
+refresh_totals
 # The filters make this export's SQL text unique among the queries of tests running alongside.
 BIG="$REPORTD_URL$BASE/detailed.csv?start=2026-03-01&end=2026-03-31&billable=false&description=bulk"
 MINE="INFO LIKE '%e.billable = 0 AND e.description LIKE%' AND ID <> CONNECTION_ID()"

@@ -26,6 +26,7 @@ sql -e "INSERT INTO time_entries (workspace_id, user_id, project_id, description
         ($WS, $OWNER, NULL, 'Late, \"quoted\" work', '2026-01-12 22:30:00', '2026-01-13 00:15:00', 0, 0),
         ($WS, $OWNER, $PROJECT, '=SUM(A1)', '2026-01-20 12:00:00', '2026-01-20 12:45:00', 1, 5000),
         ($WS, $OWNER, $PROJECT, 'running', '2026-01-21 12:00:00', NULL, 1, 5000)"
+refresh_totals
 
 job_body() { # job_body FOLDER [TIME] [REQUEST]
     local folder=$1 time=${2:-02:30} request=${3:-'{}'}

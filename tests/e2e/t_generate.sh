@@ -91,6 +91,7 @@ reportctl generate --workspace "$WS" --entries 1000 --users 3 --projects 2 --see
 check "--append exits 0" "$?" "0"
 check "entries after --append" "$(sql -e "SELECT COUNT(*) FROM time_entries
     WHERE workspace_id = $WS_ID")" "21000"
+check "day totals match the entries" "$(day_totals_mismatches "$WS_ID")" "0"
 
 # The same seed gives the same entries in another workspace (ids aside).
 reportctl generate --workspace "$WS-twin" "${OPTIONS[@]}" >/dev/null 2>&1

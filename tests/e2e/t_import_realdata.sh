@@ -133,6 +133,7 @@ for file in "$REALDATA"/*.csv; do
         "$(sql -e "SELECT COUNT(*) FROM time_entries WHERE workspace_id = $ws")" "$before"
     check "$base: second import reports duplicates" \
         "$(grep -c " 0 entries added, $before duplicates skipped" "$TEST_TMP/out2")" 1
+    check "$base: day totals match the entries" "$(day_totals_mismatches "$ws")" 0
 done
 
 # A broken row rolls the whole file back and names the line where its record starts.
@@ -175,6 +176,31 @@ reportctl import --workspace "import-identical-$$" "$twice" >/dev/null 2>>"$TEST
 check "identical rows: both kept once" \
     "$(sql -e "SELECT COUNT(*) FROM time_entries e JOIN workspaces w ON w.id = e.workspace_id
                WHERE w.name = 'import-identical-$$'")" 2
+
+# Two files imported into one workspace at once take turns: both load whole and the day totals
+# hold both.
+entries_of() {
+    sql -e "SELECT COUNT(*) FROM time_entries e JOIN workspaces w ON w.id = e.workspace_id
+            WHERE w.name = '$1'"
+}
+first_file=clockify-detailed-eur-personal-2023
+second_file=toggl-detailed-team-usd-2016
+reportctl import --workspace "import-together-$$" "$REALDATA/$first_file.csv" >/dev/null \
+    2>"$TEST_TMP/err-first" &
+first_pid=$!
+reportctl import --workspace "import-together-$$" "$REALDATA/$second_file.csv" >/dev/null \
+    2>"$TEST_TMP/err-second" &
+second_pid=$!
+wait "$first_pid"
+first_status=$?
+wait "$second_pid"
+second_status=$?
+check "together: both imports exit 0" "$first_status $second_status" "0 0"
+cat "$TEST_TMP/err-first" "$TEST_TMP/err-second"
+check "together: entries of both files" "$(entries_of "import-together-$$")" \
+    "$(($(entries_of "import-$first_file-$$") + $(entries_of "import-$second_file-$$")))"
+together=$(sql -e "SELECT id FROM workspaces WHERE name = 'import-together-$$'")
+check "together: day totals match the entries" "$(day_totals_mismatches "$together")" 0
 
 # Local times convert with --timezone, daylight saving time included.
 reportctl import --workspace "import-zone-$$" --timezone Europe/Berlin \

@@ -46,6 +46,7 @@ VALUES ($WS_A, ${USERS[ALICE]}, @shared, 'entry-of-alice-1', '2026-01-05 09:00:0
 INSERT INTO entry_tags SELECT id, @bobtag FROM time_entries WHERE description = 'entry-of-bob' AND workspace_id = $WS_A;
 UPDATE time_entries SET tag_ids = @bobtag WHERE description = 'entry-of-bob' AND workspace_id = $WS_A;
 SQL
+refresh_totals
 BOB_PROJECT=$(sql -e "SELECT id FROM projects WHERE workspace_id = $WS_A AND name = 'Bob only'")
 BOB_TAG=$(sql -e "SELECT id FROM tags WHERE workspace_id = $WS_A AND name = 'bobtag'")
 RANGE_JSON='"dateRangeStart":"2026-01-01T00:00:00Z","dateRangeEnd":"2026-01-31T23:59:59Z"'

@@ -29,6 +29,7 @@ sql -e "INSERT INTO time_entries (workspace_id, user_id, description, start_at, 
         SELECT $WS, $user, CONCAT('entry ', seq, ' ', REPEAT('z', 200)),
                '2026-01-01' + INTERVAL seq MINUTE, '2026-01-01' + INTERVAL seq + 1 MINUTE
         FROM seq_1_to_20000"
+refresh_totals
 
 # A reportd and nginx of their own whose temp folder is the full disk.
 mkdir -p "$TEST_TMP/stack/run" "$TEST_TMP/stack/log"

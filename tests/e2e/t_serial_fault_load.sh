@@ -64,8 +64,10 @@ sql -e "INSERT INTO time_entries (workspace_id, user_id, description, start_at, 
         SELECT $WS, $user, CONCAT('bulk ', seq, ' ', REPEAT('z', 250)),
                '2026-03-01' + INTERVAL seq MINUTE, '2026-03-01' + INTERVAL seq + 1 MINUTE, 1
         FROM seq_1_to_30000"
+refresh_totals
 sql -e "INSERT INTO time_entries (workspace_id, user_id, description, start_at, end_at)
         VALUES ($WS, $user, 'small', '2026-01-05 09:00:00', '2026-01-05 10:00:00')"
+refresh_totals
 BASE="/v1/workspaces/$WS/reports"
 # The billable and description filters make the export's SQL text unique among the queries
 # of this stack, so PROCESSLIST shows whether one still runs.

@@ -72,6 +72,7 @@ sql -e "INSERT INTO time_entries (workspace_id, user_id, description, start_at, 
         SELECT $WS, $user, CONCAT('entry ', seq, ' ', REPEAT('x', 200)),
                '2026-01-01' + INTERVAL seq MINUTE, '2026-01-01' + INTERVAL seq + 1 MINUTE
         FROM seq_1_to_20000"
+refresh_totals
 mkdir -p "$TEST_TMP/stack/run" "$TEST_TMP/stack/log"
 sed -e "s|^listen = .*|listen = $TEST_TMP/stack/run/reportd.sock|" "$REPORTD_CONFIG" \
     >"$TEST_TMP/stack/reportd.conf"

@@ -55,6 +55,7 @@ INSERT INTO time_entries (workspace_id, user_id, project_id, description, start_
 VALUES ($WS, $ALICE, @website, 'short', '2026-05-04 09:00:00', '2026-05-04 09:20:00', 1, 6000, 2500, @alpha);
 INSERT INTO entry_tags VALUES (LAST_INSERT_ID(), @alpha);
 SQL
+refresh_totals
 BASE="/v1/workspaces/$WS/reports"
 ALPHA=$(sql -e "SELECT id FROM tags WHERE workspace_id = $WS AND name = 'alpha'")
 WEBSITE=$(sql -e "SELECT id FROM projects WHERE workspace_id = $WS AND name = 'Website'")

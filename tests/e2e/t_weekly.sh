@@ -29,6 +29,7 @@ VALUES ($WS, $ALICE, @website, 'sunday', '2026-03-01 10:00:00', '2026-03-01 11:0
        ($WS, $ALICE, @website, 'dst night', '2026-03-28 23:30:00', '2026-03-29 01:30:00', 1, 6000, 0),
        ($WS, $ALICE, @website, 'auckland day', '2026-06-14 20:30:00', '2026-06-15 05:00:00', 1, 6000, 0);
 SQL
+refresh_totals
 BASE="/v1/workspaces/$WS/reports"
 
 # Flattens a weekly JSON body: "totals TIME COUNT AMOUNT", "days D1 .. D7" (durations),
