@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # t_generate.sh - `reportctl generate` fills the running stack's database with consistent data:
 # counts, tag_ids against entry_tags, running timers, long and awkward descriptions, entries
-# across DST changes, refusal without --append, and the same data for the same seed.
+# across DST changes, day totals equal to the SQL ones, refusal without --append, and the same
+# data for the same seed.
 # SPDX-License-Identifier: MIT
 . "$(dirname "$0")/lib.sh"
 
@@ -14,10 +15,12 @@ WS="gen-e2e-$$"
 OPTIONS=(--entries 20000 --users 12 --projects 15 --seed 7 --from 2025-03-01 --to 2025-11-30
     --time-zone Europe/Berlin)
 
-reportctl generate --workspace "$WS" "${OPTIONS[@]}" >"$TEST_TMP/out" 2>&1
+REPORTD_LOG_LEVEL=debug reportctl generate --workspace "$WS" "${OPTIONS[@]}" >"$TEST_TMP/out" 2>&1
 check "generate exits 0" "$?" "0"
 grep -q "entries/s" "$TEST_TMP/out"
 check "generate prints the rate" "$?" "0"
+grep -q "rows into entry_totals_by_user_day" "$TEST_TMP/out"
+check "new workspace: day totals built while generating" "$?" "0"
 WS_ID=$(sql -e "SELECT id FROM workspaces WHERE name = '$WS'")
 
 check "entries" "$(sql -e "SELECT COUNT(*) FROM time_entries WHERE workspace_id = $WS_ID")" "20000"
@@ -27,6 +30,43 @@ check "one owner" "$(sql -e "SELECT COUNT(*) FROM memberships
     WHERE workspace_id = $WS_ID AND role = 'OWNER'")" "1"
 check "rounding" "$(sql -e "SELECT CONCAT(rounding_mode, ' ', rounding_minutes, ' ', time_zone)
     FROM workspaces WHERE id = $WS_ID")" "NEAREST 15 Europe/Berlin"
+check "created_at is the end, or the start of a timer" "$(sql -e "SELECT COUNT(*)
+    FROM time_entries WHERE workspace_id = $WS_ID
+    AND (created_at <> COALESCE(end_at, start_at) OR updated_at <> created_at)")" "0"
+
+# The generator builds the day totals of a workspace without entries itself; they must equal
+# what the SQL of `reportctl totals` computes, in every column.
+totals_fingerprint() {
+    sql -e "SELECT COUNT(*), COALESCE(SUM(CRC32(CONCAT_WS('|', user_id, day, entries, seconds,
+        billable_seconds, earned, cost))), 0) FROM entry_totals_by_user_day WHERE workspace_id = $1"
+    sql -e "SELECT COUNT(*), COALESCE(SUM(CRC32(CONCAT_WS('|', day, entries, seconds,
+        billable_seconds, earned, cost))), 0) FROM entry_totals_by_day WHERE workspace_id = $1"
+}
+check "day totals of a new workspace match the entries" "$(day_totals_mismatches "$WS_ID")" "0"
+check "day totals have earned cents" "$(sql -e "SELECT SUM(earned) > 0 AND SUM(cost) > 0
+    FROM entry_totals_by_day WHERE workspace_id = $WS_ID")" "1"
+GENERATED_TOTALS=$(totals_fingerprint "$WS_ID")
+reportctl totals --workspace "$WS_ID" >/dev/null 2>&1
+check "totals rebuild exits 0" "$?" "0"
+check "generated day totals equal the SQL ones" "$(totals_fingerprint "$WS_ID")" \
+    "$GENERATED_TOTALS"
+
+# An existing workspace without entries: stale total rows go, the new ones match the SQL.
+reportctl workspace create --name "$WS-empty" --time-zone UTC >/dev/null 2>&1
+check "empty workspace created" "$?" "0"
+EMPTY_ID=$(sql -e "SELECT id FROM workspaces WHERE name = '$WS-empty'")
+sql -e "INSERT INTO entry_totals_by_day (workspace_id, day, entries, seconds, billable_seconds,
+    earned, cost) VALUES ($EMPTY_ID, '2001-01-01', 1, 60, 0, 0, 0)"
+reportctl generate --workspace "$WS-empty" --entries 3000 --users 4 --projects 3 --seed 9 \
+    >/dev/null 2>&1
+check "generate into an empty workspace exits 0" "$?" "0"
+check "stale day total removed" "$(sql -e "SELECT COUNT(*) FROM entry_totals_by_day
+    WHERE workspace_id = $EMPTY_ID AND day = '2001-01-01'")" "0"
+check "day totals of an empty workspace match" "$(day_totals_mismatches "$EMPTY_ID")" "0"
+GENERATED_TOTALS=$(totals_fingerprint "$EMPTY_ID")
+reportctl totals --workspace "$EMPTY_ID" >/dev/null 2>&1
+check "empty workspace totals equal the SQL ones" "$(totals_fingerprint "$EMPTY_ID")" \
+    "$GENERATED_TOTALS"
 
 # tag_ids must equal the sorted entry_tags ids of the entry, '' when it has none.
 check "tag_ids match entry_tags" "$(sql -e "SELECT COUNT(*) FROM time_entries te
@@ -86,9 +126,11 @@ reportctl generate --workspace "$WS" "${OPTIONS[@]}" >"$TEST_TMP/again" 2>&1
 check "second run without --append exits 2" "$?" "2"
 grep -q -- "--append" "$TEST_TMP/again"
 check "refusal names --append" "$?" "0"
-reportctl generate --workspace "$WS" --entries 1000 --users 3 --projects 2 --seed 8 --append \
-    >/dev/null 2>&1
+REPORTD_LOG_LEVEL=debug reportctl generate --workspace "$WS" --entries 1000 --users 3 \
+    --projects 2 --seed 8 --append >"$TEST_TMP/append" 2>&1
 check "--append exits 0" "$?" "0"
+grep -q "refreshed the day totals in SQL" "$TEST_TMP/append"
+check "--append: day totals refreshed in SQL" "$?" "0"
 check "entries after --append" "$(sql -e "SELECT COUNT(*) FROM time_entries
     WHERE workspace_id = $WS_ID")" "21000"
 check "day totals match the entries" "$(day_totals_mismatches "$WS_ID")" "0"
