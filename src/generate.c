@@ -24,7 +24,7 @@
 #define GEN_GROUPS_MAX 20
 /* Most entries for which the generator lets InnoDB load an empty time_entries by sorting (see
  * gen_first_ids). On a 2-CPU virtual machine with MariaDB 10.11.19 that made 1,000,000 entries
- * 10-15% faster, but 10,000,000 slower than row by row (152 s against 134 s). The sort merges
+ * 10-15% faster, but 10,000,000 slower than row by row (152 s against 125 s). The sort merges
  * its runs in more passes as the load grows, and MariaDB's statistics thread spins on a whole
  * core until the load ends. NOTE: the crossover between 1 and 10 million is not measured. */
 #define GEN_SORTED_LOAD_ENTRIES_MAX UINT64_C(2000000)
@@ -1527,8 +1527,8 @@ static int gen_totals_add(struct gen_totals *totals, const struct gen_model *mod
 }
 
 /* State of the entry load. All entries go to time_entries in one LOAD DATA statement, because
- * InnoDB sorts its way into an empty table only for the first statement that writes to it (one
- * statement per 250,000 entries made a fresh load of 1,000,000 about 10% slower). The entry_tags
+ * InnoDB sorts its way into an empty table only for the first statement that writes to it. One
+ * statement per 250,000 entries made a fresh load of 1,000,000 about 10% slower. The entry_tags
  * rows and, for a workspace without entries, the day totals collect on the way for the
  * statements that follow. */
 struct gen_entry_load {
@@ -1591,7 +1591,7 @@ static int gen_load_spill(struct db *db, const char *table, const char *columns,
 }
 
 /* Loads the day totals built while generating. The workspace had no entries, so the only rows
- * it may have are stale ones from entries deleted by hand; they go first. */
+ * it may have are stale ones from entries deleted by hand, and those go first. */
 static int gen_load_totals(struct db *db, struct gen_entry_load *load)
 {
     struct gen_totals *totals = &load->totals;
@@ -1906,7 +1906,7 @@ int generate_main(struct db *db, int argc, char **argv)
     if (result != 0)
         goto out;
     /* A workspace that had entries gets its totals from SQL, over every day the new entries may
-     * touch: they start on local days from_day..to_day, and zones reach 14 hours either side of
+     * touch. They start on local days from_day..to_day, and zones reach 14 hours either side of
      * UTC. */
     if (!load.totals_loaded) {
         double totals_started = gen_now();
