@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # t_day_totals.sh - detailed JSON totals and deep pages served from the per-day totals agree with
-# the same reports computed from the entries: totals against the summary report's (which reads
-# the entries), and pages against the same pages with rounding on (which reads the entries and
-# does not change which entries a page holds), over generated data in several zones.
+# the same reports computed from the entries, over generated data in several zones. Totals are
+# compared with the summary report's, which reads the entries. Pages are compared with the same
+# pages with rounding on: those read the entries, and rounding does not change a page's entries.
 # SPDX-License-Identifier: MIT
 . "$(dirname "$0")/lib.sh"
 
