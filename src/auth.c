@@ -80,7 +80,8 @@ int auth_check(struct db *db, const char *key, struct auth_identity *who, struct
     int result = -1;
 
     if (key == NULL || key[0] == '\0')
-        return api_error_set(err, 401, NULL, "missing X-Api-Key header; send a valid API key");
+        return api_error_set(err, 401, NULL, "missing X-Api-Key header; send an API key created "
+                                          "with 'reportctl apikey create'");
     if (strlen(key) != AUTH_KEY_LENGTH)
         return api_error_set(err, 401, NULL, "invalid API key");
     SHA256((const unsigned char *)key, AUTH_KEY_LENGTH, hash);

@@ -198,6 +198,21 @@ static void detect_set(int *index, int role, size_t column)
         index[role] = (int)column;
 }
 
+/* The --format value that selects tool. */
+static const char *import_format_option(enum import_tool tool)
+{
+    switch (tool) {
+    case IMPORT_TOOL_CLOCKIFY:
+        return "clockify";
+    case IMPORT_TOOL_TOGGL:
+        return "toggl";
+    case IMPORT_TOOL_KIMAI:
+        return "kimai";
+    default:
+        return "auto";
+    }
+}
+
 int import_detect_columns(char *const *header, size_t count, enum import_tool forced,
                           struct import_columns *columns, char *err, size_t err_size)
 {
@@ -226,15 +241,12 @@ int import_detect_columns(char *const *header, size_t count, enum import_tool fo
 
     /* Kimai is the one tool with Date, From and To. Clockify alone adds "(h)" and a decimal
      * duration. What remains with a start date is Toggl Track. */
-    enum import_tool tool = forced;
-    if (tool == IMPORT_TOOL_AUTO) {
-        if (found[DETECT_DATE] >= 0 && found[DETECT_FROM] >= 0 && found[DETECT_TO] >= 0)
-            tool = IMPORT_TOOL_KIMAI;
-        else if (found[IMPORT_COL_DURATION_DECIMAL] >= 0 || duration_has_suffix)
-            tool = IMPORT_TOOL_CLOCKIFY;
-        else
-            tool = IMPORT_TOOL_TOGGL;
-    }
+    enum import_tool detected = IMPORT_TOOL_TOGGL;
+    if (found[DETECT_DATE] >= 0 && found[DETECT_FROM] >= 0 && found[DETECT_TO] >= 0)
+        detected = IMPORT_TOOL_KIMAI;
+    else if (found[IMPORT_COL_DURATION_DECIMAL] >= 0 || duration_has_suffix)
+        detected = IMPORT_TOOL_CLOCKIFY;
+    enum import_tool tool = forced == IMPORT_TOOL_AUTO ? detected : forced;
     columns->tool = tool;
 
     for (int role = 0; role < IMPORT_COL__MAX; role++)
@@ -257,6 +269,15 @@ int import_detect_columns(char *const *header, size_t count, enum import_tool fo
     bool has_duration = index[IMPORT_COL_DURATION] >= 0 ||
                         index[IMPORT_COL_DURATION_DECIMAL] >= 0 ||
                         found[DETECT_SUMMARY_TIME] >= 0;
+    bool fits = index[IMPORT_COL_START_DATE] >= 0 && index[IMPORT_COL_START_TIME] >= 0;
+    if (!fits && tool != detected) {
+        snprintf(err, err_size,
+                 "the header does not match a %s export but looks like a %s one; use --format "
+                 "auto or --format %s",
+                 import_tool_name(tool), import_tool_name(detected),
+                 import_format_option(detected));
+        return -1;
+    }
     if (index[IMPORT_COL_START_TIME] < 0 && has_duration) {
         snprintf(err, err_size,
                  "looks like a summary report; export the Detailed report (the header has "

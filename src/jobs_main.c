@@ -187,6 +187,33 @@ static int jobs_add_parse(int argc, char **argv, struct jobs_add_options *o)
 }
 
 /* Builds the JSON body the API would receive from the options. */
+/* The command-line option behind a field of a job or report body, so that a message names what
+ * the user typed ("--weekday", not "schedule.weekday"). Returns field itself when none does. */
+static const char *jobs_option_name(const char *field)
+{
+    static const char *const names[][2] = {
+        {"name", "--name"},
+        {"report", "--report"},
+        {"format", "--format"},
+        {"range", "--range"},
+        {"folder", "--folder"},
+        {"keep", "--keep"},
+        {"schedule.kind", "--schedule"},
+        {"schedule.time", "--time"},
+        {"schedule.weekday", "--weekday"},
+        {"schedule.dayOfMonth", "--day"},
+        {"schedule.timeZone", "--zone"},
+        {"dateRangeStart", "--from"},
+        {"dateRangeEnd", "--to"},
+    };
+
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        if (strcmp(field, names[i][0]) == 0)
+            return names[i][1];
+    }
+    return field;
+}
+
 static json_t *jobs_add_body(const struct jobs_add_options *o)
 {
     json_t *body = json_object();
@@ -269,7 +296,8 @@ static int jobs_add_command(struct db *db, const struct config *cfg, int argc, c
     if (body == NULL)
         goto out;
     if (export_job_from_json(body, &job, &err) != 0) {
-        fprintf(stderr, "reportctl: %s%s%s\n", err.field, err.field[0] ? ": " : "", err.message);
+        fprintf(stderr, "reportctl: %s%s%s\n", jobs_option_name(err.field),
+                err.field[0] ? ": " : "", err.message);
         goto out;
     }
     job.workspace_id = ws.id;
@@ -598,7 +626,7 @@ int export_main(struct db *db, const struct config *cfg, int argc, char **argv)
              o.from, o.to, xlsx ? "XLSX" : "CSV");
     if (report_request_parse_json(&r, (enum report_kind)kind, body, strlen(body), &ctx, &err) !=
         0) {
-        fprintf(stderr, "reportctl: %s: %s\n", err.field, err.message);
+        fprintf(stderr, "reportctl: %s: %s\n", jobs_option_name(err.field), err.message);
         goto out;
     }
     if (tz_use(r.time_zone) != 0) {

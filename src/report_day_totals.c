@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "civil.h"
 #include "report_query.h"
 
 #define DAY_SECONDS 86400
@@ -17,12 +18,10 @@ struct day_split {
     bool have_days;
 };
 
+/* The UTC midnight at or before utc. */
 static int64_t floor_day(int64_t utc)
 {
-    int64_t day = utc / DAY_SECONDS;
-    if (utc % DAY_SECONDS < 0)
-        day--;
-    return day * DAY_SECONDS;
+    return civil_floor_div(utc, DAY_SECONDS) * DAY_SECONDS;
 }
 
 static struct day_split split_range(const struct report_request *r)

@@ -209,7 +209,8 @@ static int reportctl_totals(struct db *db, int argc, char **argv)
     if (workspace != NULL) {
         int found = admin_workspace_resolve(db, workspace, &id);
         if (found == 0) {
-            fprintf(stderr, "reportctl: workspace '%s' not found\n", workspace);
+            fprintf(stderr, "reportctl: workspace '%s' not found; give its id or exact name\n",
+                    workspace);
             return EXIT_INPUT;
         }
         if (found < 0)
@@ -274,6 +275,10 @@ static int reportctl_dispatch(struct db *db, int argc, char **argv)
     if (strcmp(command, "totals") == 0)
         return reportctl_totals(db, argc, argv);
 
+    if (strcmp(command, "workspace") == 0 || strcmp(command, "apikey") == 0) {
+        fprintf(stderr, "reportctl: %s needs a subcommand: create\n", command);
+        return EXIT_USAGE;
+    }
     fprintf(stderr, "reportctl: unknown command '%s'\n", command);
     reportctl_usage(stderr);
     return EXIT_USAGE;

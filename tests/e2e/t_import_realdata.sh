@@ -177,6 +177,13 @@ check "identical rows: both kept once" \
     "$(sql -e "SELECT COUNT(*) FROM time_entries e JOIN workspaces w ON w.id = e.workspace_id
                WHERE w.name = 'import-identical-$$'")" 2
 
+# A --format that does not fit the file names the format that does.
+reportctl import --workspace "import-wrong-format-$$" --format kimai \
+    "$REALDATA/toggl-detailed-no-2018.csv" >/dev/null 2>"$TEST_TMP/err"
+check "wrong --format: exit code" "$?" 1
+check "wrong --format: the message names --format toggl" \
+    "$(grep -c 'does not match a Kimai export but looks like a Toggl Track one; use --format auto or --format toggl' "$TEST_TMP/err")" 1
+
 # Two files imported into one workspace at once take turns: both load whole and the day totals
 # hold both.
 entries_of() {
