@@ -162,6 +162,17 @@ uint64_t gen_rng_next(uint64_t *state);
 /* Returns a random integer in [0, bound); bound must be positive. */
 uint64_t gen_rng_below(uint64_t *state, uint64_t bound);
 
+/* True with probability per_mille / 1000. */
+bool gen_rng_chance(uint64_t *state, unsigned per_mille);
+
+/* A seed for one stream of the generator (the model, or user i), so streams do not depend on
+ * how many numbers other streams draw. */
+uint64_t gen_rng_substream(uint64_t seed, uint64_t stream);
+
+/* Zones handed out to users in turn (generate_model.c). */
+extern const char *const gen_zones[];
+extern const int gen_zone_count;
+
 /* Parses the options after argv[0] ("generate") into opts. Returns 0, or -1 with a message for
  * the user in err. */
 int gen_options_parse(int argc, char **argv, struct gen_options *opts, char *err, size_t err_size);
