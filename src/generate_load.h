@@ -10,12 +10,12 @@
 #include "db.h"
 #include "generate.h"
 
-/* What gen_load_stream loaded. */
+/* Counts of the rows gen_load_stream loaded. */
 struct gen_load_result {
     uint64_t entries;
     uint64_t running;   /* entries without an end */
     uint64_t tag_links; /* entry_tags rows */
-    bool totals_loaded; /* the day totals were built and loaded; else the caller refreshes them */
+    bool totals_loaded; /* true when the day totals were loaded, else the caller refreshes them */
 };
 
 /* Loads the model's users, memberships, groups, clients, projects, project members, tasks and
