@@ -62,10 +62,10 @@ static int lock_workspace(struct db *db, uint64_t workspace_id)
     uint64_t id;
 
     db_params_init(&params);
-    int found = db_params_add_u64(&params, workspace_id) == 0
-                    ? db_fetch_u64(db, "SELECT id FROM workspaces WHERE id = ? FOR UPDATE",
-                                   &params, &id)
-                    : -1;
+    int found =
+        db_params_add_u64(&params, workspace_id) == 0
+            ? db_fetch_u64(db, "SELECT id FROM workspaces WHERE id = ? FOR UPDATE", &params, &id)
+            : -1;
     db_params_free(&params);
     if (found == 0)
         snprintf(db->error, sizeof(db->error), "workspace %llu does not exist",
@@ -90,21 +90,24 @@ int day_totals_refresh(struct db *db, uint64_t workspace_id, int64_t from_utc, i
 
     if (lock_workspace(db, workspace_id) != 0)
         goto out;
-    if (run_for_days(db, "DELETE FROM entry_totals_by_user_day WHERE workspace_id = ? "
-                         "AND day BETWEEN DATE(?) AND DATE(?)",
+    if (run_for_days(db,
+                     "DELETE FROM entry_totals_by_user_day WHERE workspace_id = ? "
+                     "AND day BETWEEN DATE(?) AND DATE(?)",
                      workspace_id, from_utc, to_utc) != 0 ||
         run_for_days(db, insert_users.text, workspace_id, from_utc, to_utc) != 0)
         goto out;
 
     /* The day rows add up the user rows just written. */
-    if (run_for_days(db, "DELETE FROM entry_totals_by_day WHERE workspace_id = ? "
-                         "AND day BETWEEN DATE(?) AND DATE(?)",
+    if (run_for_days(db,
+                     "DELETE FROM entry_totals_by_day WHERE workspace_id = ? "
+                     "AND day BETWEEN DATE(?) AND DATE(?)",
                      workspace_id, from_utc, to_utc) != 0 ||
-        run_for_days(db, "INSERT INTO entry_totals_by_day (workspace_id, day, entries, seconds, "
-                         "billable_seconds, earned, cost) SELECT workspace_id, day, SUM(entries), "
-                         "SUM(seconds), SUM(billable_seconds), SUM(earned), SUM(cost) "
-                         "FROM entry_totals_by_user_day WHERE workspace_id = ? "
-                         "AND day BETWEEN DATE(?) AND DATE(?) GROUP BY day",
+        run_for_days(db,
+                     "INSERT INTO entry_totals_by_day (workspace_id, day, entries, seconds, "
+                     "billable_seconds, earned, cost) SELECT workspace_id, day, SUM(entries), "
+                     "SUM(seconds), SUM(billable_seconds), SUM(earned), SUM(cost) "
+                     "FROM entry_totals_by_user_day WHERE workspace_id = ? "
+                     "AND day BETWEEN DATE(?) AND DATE(?) GROUP BY day",
                      workspace_id, from_utc, to_utc) != 0)
         goto out;
     result = 0;

@@ -76,8 +76,9 @@ static int append_days_from(const struct report_request *r, const struct day_spl
             return -1;
     }
     if (id_filter_on(&r->users)) {
-        report_sql_append(sql, r->users.contains == FILTER_DOES_NOT_CONTAIN ? " AND user_id NOT IN ("
-                                                                           : " AND user_id IN (");
+        report_sql_append(sql, r->users.contains == FILTER_DOES_NOT_CONTAIN
+                                   ? " AND user_id NOT IN ("
+                                   : " AND user_id IN (");
         for (size_t i = 0; i < r->users.count; i++) {
             report_sql_append(sql, i ? ",?" : "?");
             if (db_params_add_u64(params, r->users.ids[i]) != 0)

@@ -23,6 +23,7 @@
 #include "csv_writer.h"
 #include "format.h"
 #include "log.h"
+#include "report_aggregate.h"
 #include "report_query.h"
 #include "xlsx_export.h"
 
@@ -93,15 +94,9 @@ static bool group_fans_out(enum summary_group group)
     return group == SUMMARY_GROUP_TAG || group == SUMMARY_GROUP_USER_GROUP;
 }
 
-/* The zone CONVERT_TZ gets: the request's, or UTC when it is empty. */
-static const char *request_zone(const struct report_request *r)
-{
-    return r->time_zone[0] != '\0' ? r->time_zone : "UTC";
-}
-
 static int add_zone(const struct report_request *r, struct db_params *params)
 {
-    const char *zone = request_zone(r);
+    const char *zone = report_aggregate_zone(r);
     return db_params_add_text(params, zone, strlen(zone));
 }
 
@@ -327,23 +322,6 @@ static int column_text(MYSQL_STMT *stmt, unsigned int index, const struct text_c
     return 0;
 }
 
-/* Fills a 503 when the connection is gone and a 500 otherwise, and logs the detail. */
-static int fail_db(struct db *db, MYSQL_STMT *stmt, struct api_error *err)
-{
-    unsigned int code = 0;
-
-    if (stmt != NULL) {
-        code = mysql_stmt_errno(stmt);
-        snprintf(db->error, sizeof(db->error), "summary: %s (%u)", mysql_stmt_error(stmt), code);
-    } else if (db->conn != NULL) {
-        code = mysql_errno(db->conn);
-    }
-    log_error("summary report query failed: %s", db->error);
-    if (db->conn == NULL || db_error_is_connection(code))
-        return api_error_set(err, 503, NULL, "the database is unreachable; try again later");
-    return api_error_set(err, 500, NULL, "the database failed while summing the report");
-}
-
 /* Runs the GROUP BY over the first `levels` keys and appends its rows to rows. */
 static int fetch_groups(struct db *db, const struct report_request *r, int levels,
                         struct summary_rows *rows, struct api_error *err)
@@ -370,7 +348,7 @@ static int fetch_groups(struct db *db, const struct report_request *r, int level
     }
     stmt = db_prepare(db, sql.text, &params);
     if (stmt == NULL) {
-        fail_db(db, NULL, err);
+        report_aggregate_fail(db, NULL, "summary", err);
         goto out;
     }
     for (int i = 0; i < levels; i++) {
@@ -392,7 +370,7 @@ static int fetch_groups(struct db *db, const struct report_request *r, int level
         bind->is_null = &sum_null[k];
     }
     if (mysql_stmt_execute(stmt) != 0 || mysql_stmt_bind_result(stmt, binds) != 0) {
-        fail_db(db, stmt, err);
+        report_aggregate_fail(db, stmt, "summary", err);
         goto out;
     }
 
@@ -401,7 +379,7 @@ static int fetch_groups(struct db *db, const struct report_request *r, int level
         if (fetched == MYSQL_NO_DATA)
             break;
         if (fetched != 0 && fetched != MYSQL_DATA_TRUNCATED) {
-            fail_db(db, stmt, err);
+            report_aggregate_fail(db, stmt, "summary", err);
             goto out;
         }
         struct summary_row *row = rows_push(rows);
@@ -695,12 +673,12 @@ static int check_zone(struct db *db, const struct report_request *r, struct api_
                          &params, &known);
     db_params_free(&params);
     if (found < 0)
-        return fail_db(db, NULL, err);
+        return report_aggregate_fail(db, NULL, "summary", err);
     if (found == 0 || known == 0)
         return api_error_set(err, 500, NULL,
                              "the database has no time zone data for %s; load it with "
                              "mariadb-tzinfo-to-sql",
-                             request_zone(r));
+                             report_aggregate_zone(r));
     return 0;
 }
 
@@ -795,7 +773,7 @@ int report_summary_run(struct db *db, const struct report_request *r,
     s->format = r->format;
 
     if (db_exec(db, "START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY") != 0) {
-        fail_db(db, NULL, err);
+        report_aggregate_fail(db, NULL, "summary", err);
         goto out;
     }
     in_transaction = true;
@@ -803,7 +781,7 @@ int report_summary_run(struct db *db, const struct report_request *r,
         goto out;
     in_transaction = false;
     if (db_exec(db, "COMMIT") != 0) {
-        fail_db(db, NULL, err);
+        report_aggregate_fail(db, NULL, "summary", err);
         goto out;
     }
     *out = s;
@@ -826,34 +804,9 @@ void report_summary_free(struct report_summary *s)
 
 /* ---- JSON --------------------------------------------------------------------------------- */
 
-static int dump_to_sink(const char *buffer, size_t size, void *data)
-{
-    struct sink *out = data;
-    return out->write(out->ctx, buffer, size);
-}
-
 static int sink_text(struct sink *out, const char *text)
 {
     return out->write(out->ctx, text, strlen(text));
-}
-
-/* The "amounts" array: one entry per money kind the request shows. */
-static json_t *amounts_json(enum amount_kind amounts, const struct summary_sums *sums)
-{
-    json_t *array = json_array();
-
-    if (array == NULL)
-        return NULL;
-    if (amounts == AMOUNT_EARNED || amounts == AMOUNT_PROFIT)
-        json_array_append_new(array, json_pack("{s:s,s:I}", "type", "EARNED", "value",
-                                               (json_int_t)sums->earned));
-    if (amounts == AMOUNT_COST || amounts == AMOUNT_PROFIT)
-        json_array_append_new(array, json_pack("{s:s,s:I}", "type", "COST", "value",
-                                               (json_int_t)sums->cost));
-    if (amounts == AMOUNT_PROFIT)
-        json_array_append_new(array, json_pack("{s:s,s:I}", "type", "PROFIT", "value",
-                                               (json_int_t)(sums->earned - sums->cost)));
-    return array;
 }
 
 static json_t *node_json(const struct report_summary *s, const struct summary_node *node)
@@ -861,7 +814,8 @@ static json_t *node_json(const struct report_summary *s, const struct summary_no
     json_t *object = json_pack("{s:s,s:s,s:I,s:I,s:o}", "_id", node->id, "name", node->name,
                                "duration", (json_int_t)node->sums.duration, "amount",
                                (json_int_t)shown_amount(s->amounts, &node->sums), "amounts",
-                               amounts_json(s->amounts, &node->sums));
+                               report_aggregate_amounts(s->amounts, node->sums.earned,
+                                                        node->sums.cost));
     if (object == NULL || node->child_count == 0)
         return object;
 
@@ -881,7 +835,6 @@ static json_t *node_json(const struct report_summary *s, const struct summary_no
 
 int report_summary_json(const struct report_summary *s, struct sink *out)
 {
-    const size_t flags = JSON_COMPACT | JSON_ENSURE_ASCII;
     json_t *totals = NULL;
     int result = -1;
 
@@ -890,17 +843,17 @@ int report_summary_json(const struct report_summary *s, struct sink *out)
                        (json_int_t)s->totals.billable, "entriesCount",
                        (json_int_t)s->totals.count, "totalAmount",
                        (json_int_t)shown_amount(s->amounts, &s->totals), "amounts",
-                       amounts_json(s->amounts, &s->totals));
+                       report_aggregate_amounts(s->amounts, s->totals.earned, s->totals.cost));
     if (totals == NULL)
         goto out;
     if (sink_text(out, "{\"totals\":[") != 0 ||
-        json_dump_callback(totals, dump_to_sink, out, flags) != 0 ||
+        report_aggregate_send_json(totals, out) != 0 ||
         sink_text(out, "],\"groupOne\":[") != 0)
         goto out;
     /* One top-level group at a time, so a large report never exists as one JSON tree. */
     for (size_t i = 0; i < s->top_count; i++) {
         json_t *group = node_json(s, &s->top[i]);
-        int dumped = group != NULL ? json_dump_callback(group, dump_to_sink, out, flags) : -1;
+        int dumped = group != NULL ? report_aggregate_send_json(group, out) : -1;
         json_decref(group);
         if (dumped != 0)
             goto out;

@@ -17,6 +17,7 @@
 #include "csv_writer.h"
 #include "format.h"
 #include "log.h"
+#include "report_aggregate.h"
 #include "report_query.h"
 #include "xlsx_export.h"
 
@@ -68,28 +69,6 @@ struct report_weekly {
 
 /* ---- query -------------------------------------------------------------------------------- */
 
-static const char *request_zone(const struct report_request *r)
-{
-    return r->time_zone[0] != '\0' ? r->time_zone : "UTC";
-}
-
-/* Fills a 503 when the connection is gone and a 500 otherwise, and logs the detail. */
-static int fail_db(struct db *db, MYSQL_STMT *stmt, struct api_error *err)
-{
-    unsigned int code = 0;
-
-    if (stmt != NULL) {
-        code = mysql_stmt_errno(stmt);
-        snprintf(db->error, sizeof(db->error), "weekly: %s (%u)", mysql_stmt_error(stmt), code);
-    } else if (db->conn != NULL) {
-        code = mysql_errno(db->conn);
-    }
-    log_error("weekly report query failed: %s", db->error);
-    if (db->conn == NULL || db_error_is_connection(code))
-        return api_error_set(err, 503, NULL, "the database is unreachable; try again later");
-    return api_error_set(err, 500, NULL, "the database failed while summing the report");
-}
-
 /* Builds
  *   SELECT g.k0, n0.name, g.k1, n1.name, g.day, g.d, g.b, g.c, g.earned, g.cost
  *   FROM (SELECT e.user_id AS k0, e.project_id AS k1, DATEDIFF(<local start>, ?) AS day, sums
@@ -101,7 +80,7 @@ static int build_query(const struct report_request *week, const char *first_date
 {
     struct report_sql duration;
     bool by_user = week->weekly.group == WEEKLY_GROUP_USER;
-    const char *zone = request_zone(week);
+    const char *zone = report_aggregate_zone(week);
     int result = -1;
 
     report_sql_init(&duration);
@@ -201,7 +180,7 @@ static int fetch_rows(struct db *db, const struct report_request *week, const ch
     }
     stmt = db_prepare(db, sql.text, &params);
     if (stmt == NULL) {
-        fail_db(db, NULL, err);
+        report_aggregate_fail(db, NULL, "weekly", err);
         goto out;
     }
     for (int i = 0; i < 10; i++) {
@@ -219,7 +198,7 @@ static int fetch_rows(struct db *db, const struct report_request *week, const ch
         }
     }
     if (mysql_stmt_execute(stmt) != 0 || mysql_stmt_bind_result(stmt, binds) != 0) {
-        fail_db(db, stmt, err);
+        report_aggregate_fail(db, stmt, "weekly", err);
         goto out;
     }
     for (;;) {
@@ -227,7 +206,7 @@ static int fetch_rows(struct db *db, const struct report_request *week, const ch
         if (fetched == MYSQL_NO_DATA)
             break;
         if (fetched != 0) {
-            fail_db(db, stmt, err);
+            report_aggregate_fail(db, stmt, "weekly", err);
             goto out;
         }
         if (is_null[4] || numbers[4] < 0 || numbers[4] >= WEEKLY_DAYS) {
@@ -236,7 +215,7 @@ static int fetch_rows(struct db *db, const struct report_request *week, const ch
             api_error_set(err, 500, NULL,
                           "the database's time zone data for %s is missing or differs from the "
                           "system's; load it with mariadb-tzinfo-to-sql",
-                          request_zone(week));
+                          report_aggregate_zone(week));
             goto out;
         }
         struct weekly_row *row = rows_push(rows);
@@ -424,7 +403,7 @@ int report_weekly_run(struct db *db, const struct report_request *r, struct repo
     week_range(r, &week, &w->first_day, first_date);
 
     if (db_exec(db, "START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY") != 0) {
-        fail_db(db, NULL, err);
+        report_aggregate_fail(db, NULL, "weekly", err);
         goto out;
     }
     in_transaction = true;
@@ -432,7 +411,7 @@ int report_weekly_run(struct db *db, const struct report_request *r, struct repo
         goto out;
     in_transaction = false;
     if (db_exec(db, "COMMIT") != 0) {
-        fail_db(db, NULL, err);
+        report_aggregate_fail(db, NULL, "weekly", err);
         goto out;
     }
     if (rows.count > 1)
@@ -503,12 +482,6 @@ static void day_date(const struct report_weekly *w, int day, char out[16])
 
 /* ---- JSON --------------------------------------------------------------------------------- */
 
-static int dump_to_sink(const char *buffer, size_t size, void *data)
-{
-    struct sink *out = data;
-    return out->write(out->ctx, buffer, size);
-}
-
 static json_t *days_json(const struct report_weekly *w, const struct weekly_sums *days)
 {
     json_t *array = json_array();
@@ -549,24 +522,6 @@ static json_t *node_json(const struct report_weekly *w, const struct weekly_node
     return object;
 }
 
-static json_t *amounts_json(enum amount_kind amounts, const struct weekly_sums *sums)
-{
-    json_t *array = json_array();
-
-    if (array == NULL)
-        return NULL;
-    if (amounts == AMOUNT_EARNED || amounts == AMOUNT_PROFIT)
-        json_array_append_new(array, json_pack("{s:s,s:I}", "type", "EARNED", "value",
-                                               (json_int_t)sums->earned));
-    if (amounts == AMOUNT_COST || amounts == AMOUNT_PROFIT)
-        json_array_append_new(array, json_pack("{s:s,s:I}", "type", "COST", "value",
-                                               (json_int_t)sums->cost));
-    if (amounts == AMOUNT_PROFIT)
-        json_array_append_new(array, json_pack("{s:s,s:I}", "type", "PROFIT", "value",
-                                               (json_int_t)(sums->earned - sums->cost)));
-    return array;
-}
-
 int report_weekly_json(const struct report_weekly *w, struct sink *out)
 {
     json_t *root = NULL;
@@ -578,7 +533,8 @@ int report_weekly_json(const struct report_weekly *w, struct sink *out)
                                (json_int_t)w->totals.billable, "entriesCount",
                                (json_int_t)w->totals.count, "totalAmount",
                                (json_int_t)cell_amount(w, &w->totals), "amounts",
-                               amounts_json(w->amounts, &w->totals));
+                               report_aggregate_amounts(w->amounts, w->totals.earned,
+                                                        w->totals.cost));
     groups = json_array();
     for (size_t i = 0; groups != NULL && i < w->top_count; i++) {
         if (json_array_append_new(groups, node_json(w, &w->top[i])) != 0) {
@@ -591,7 +547,7 @@ int report_weekly_json(const struct report_weekly *w, struct sink *out)
                      days_json(w, w->days), "groupOne", groups);
     if (root == NULL)
         goto out;
-    if (json_dump_callback(root, dump_to_sink, out, JSON_COMPACT | JSON_ENSURE_ASCII) != 0)
+    if (report_aggregate_send_json(root, out) != 0)
         goto out;
     result = 0;
 out:
