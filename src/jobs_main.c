@@ -35,6 +35,33 @@ static const char *jobs_option(int argc, char **argv, int *i, const char *name, 
     return argv[*i];
 }
 
+/* An option that takes a value, and where its value goes. */
+struct jobs_option_slot {
+    const char *name;
+    const char **slot;
+};
+
+/* Stores the value of argv[*i] in its slot of table when argv[*i] is one of the options there,
+ * advancing *i. Returns 1 when it was, 0 when argv[*i] is no option of table (with a message
+ * naming command), -1 when the value is missing (with a message). */
+static int jobs_take_option(int argc, char **argv, int *i, const struct jobs_option_slot *table,
+                            size_t count, const char *command)
+{
+    bool missing = false;
+
+    for (size_t k = 0; k < count; k++) {
+        const char *value = jobs_option(argc, argv, i, table[k].name, &missing);
+        if (missing)
+            return -1;
+        if (value != NULL) {
+            *table[k].slot = value;
+            return 1;
+        }
+    }
+    fprintf(stderr, "reportctl: unknown option '%s' for %s\n", argv[*i], command);
+    return 0;
+}
+
 /* Loads the workspace named by id or name and fills a context for an operator (OWNER). */
 static int jobs_workspace(struct db *db, const struct config *cfg, const char *name,
                           struct workspace *ws, struct report_context *ctx)
@@ -144,38 +171,22 @@ struct jobs_add_options {
 
 static int jobs_add_parse(int argc, char **argv, struct jobs_add_options *o)
 {
-    struct {
-        const char *name;
-        const char **slot;
-    } table[] = {
+    const struct jobs_option_slot table[] = {
         {"--workspace", &o->workspace}, {"--name", &o->name},       {"--report", &o->report},
         {"--format", &o->format},       {"--schedule", &o->schedule}, {"--time", &o->time},
         {"--weekday", &o->weekday},     {"--day", &o->day},         {"--zone", &o->zone},
         {"--range", &o->range},         {"--folder", &o->folder},   {"--keep", &o->keep},
         {"--request", &o->request},
     };
-    bool missing = false;
-
     memset(o, 0, sizeof(*o));
     for (int i = 2; i < argc; i++) {
-        bool known = false;
         if (strcmp(argv[i], "--disabled") == 0) {
             o->disabled = true;
             continue;
         }
-        for (size_t k = 0; k < sizeof(table) / sizeof(table[0]) && !known; k++) {
-            const char *value = jobs_option(argc, argv, &i, table[k].name, &missing);
-            if (missing)
-                return -1;
-            if (value != NULL) {
-                *table[k].slot = value;
-                known = true;
-            }
-        }
-        if (!known) {
-            fprintf(stderr, "reportctl: unknown option '%s' for jobs add\n", argv[i]);
+        if (jobs_take_option(argc, argv, &i, table, sizeof(table) / sizeof(table[0]),
+                             "jobs add") != 1)
             return -1;
-        }
     }
     if (o->workspace == NULL || o->name == NULL || o->report == NULL || o->format == NULL ||
         o->schedule == NULL || o->time == NULL || o->range == NULL || o->folder == NULL) {
@@ -519,31 +530,15 @@ struct export_options {
 
 static int export_parse(int argc, char **argv, struct export_options *o)
 {
-    struct {
-        const char *name;
-        const char **slot;
-    } table[] = {
+    const struct jobs_option_slot table[] = {
         {"--workspace", &o->workspace}, {"--report", &o->report}, {"--format", &o->format},
         {"--from", &o->from},           {"--to", &o->to},         {"--output", &o->output},
     };
-    bool missing = false;
-
     memset(o, 0, sizeof(*o));
     for (int i = 1; i < argc; i++) {
-        bool known = false;
-        for (size_t k = 0; k < sizeof(table) / sizeof(table[0]) && !known; k++) {
-            const char *value = jobs_option(argc, argv, &i, table[k].name, &missing);
-            if (missing)
-                return -1;
-            if (value != NULL) {
-                *table[k].slot = value;
-                known = true;
-            }
-        }
-        if (!known) {
-            fprintf(stderr, "reportctl: unknown option '%s' for export\n", argv[i]);
+        if (jobs_take_option(argc, argv, &i, table, sizeof(table) / sizeof(table[0]),
+                             "export") != 1)
             return -1;
-        }
     }
     if (o->workspace == NULL || o->report == NULL || o->format == NULL || o->from == NULL ||
         o->to == NULL || o->output == NULL) {
