@@ -7,7 +7,7 @@
 -- rate). Running timers (end_at NULL) are left out, as reports leave them out.
 --
 -- Every writer of time_entries (import, generate, restore) refreshes the days it touched in
--- its own transaction (src/day_totals.c), so a report's snapshot sees entries and totals that
+-- its own transaction (src/day_totals.c), so entries and totals in a report's snapshot
 -- agree. The backfill below fills the tables for data loaded before it existed.
 CREATE TABLE entry_totals_by_user_day (
     workspace_id     BIGINT UNSIGNED NOT NULL,

@@ -405,11 +405,11 @@ static int gen_infile_error(void *ptr, char *message, unsigned int size)
     return CR_UNKNOWN_ERROR;
 }
 
-/* Runs LOAD DATA for table from infile into columns (then the SET clause set, when not NULL)
- * and checks that the server stored *expected_rows rows
- * (read after the statement, as a streamed file counts its rows while it is sent) without a
- * warning: LOAD DATA LOCAL turns errors such as duplicate keys or bad values into warnings.
- * Returns 0 or -1 with db->error set. */
+/* Runs LOAD DATA for table from infile into columns, then the SET clause set when not NULL.
+ * Checks that the server stored *expected_rows rows, read after the statement because a
+ * streamed file counts its rows while it is sent. Any warning fails the load, because LOAD DATA
+ * LOCAL turns errors such as duplicate keys or bad values into warnings. Returns 0 or -1 with
+ * db->error set. */
 static int gen_load(struct db *db, const char *table, const char *columns, const char *set,
                     struct gen_infile *infile, const uint64_t *expected_rows)
 {

@@ -201,9 +201,10 @@ static int gen_model_users(struct gen_model *model, uint64_t *rng)
         weights[i] = 50 + gen_rng_below(rng, 101);
         if (!user->active) {
             /* Inactive users left after 50% to 90% of the range. */
-            int64_t kept = span * (50 + (int64_t)gen_rng_below(rng, 41)) / 100;
-            user->last_day = opts->from_day + (kept > 0 ? kept - 1 : 0);
-            weights[i] = weights[i] * (uint64_t)(kept > 0 ? kept : 1) / (uint64_t)span + 1;
+            int64_t active_days = span * (50 + (int64_t)gen_rng_below(rng, 41)) / 100;
+            user->last_day = opts->from_day + (active_days > 0 ? active_days - 1 : 0);
+            uint64_t days = (uint64_t)(active_days > 0 ? active_days : 1);
+            weights[i] = weights[i] * days / (uint64_t)span + 1;
         }
         user->running_timer = user->active && gen_rng_chance(rng, 250);
         weight_total += weights[i];
@@ -327,10 +328,10 @@ static int gen_model_project_members(struct gen_model *model, uint64_t *rng)
             return -1;
         while (user->project_count < want) {
             int project = (int)gen_rng_below(rng, (uint64_t)model->project_count);
-            bool taken = false;
+            bool already_member = false;
             for (int k = 0; k < user->project_count; k++)
-                taken = taken || user->projects[k].project == project;
-            if (taken)
+                already_member = already_member || user->projects[k].project == project;
+            if (already_member)
                 continue;
             struct gen_membership_project *member = &user->projects[user->project_count++];
             member->project = project;

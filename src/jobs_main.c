@@ -41,9 +41,8 @@ struct jobs_option_slot {
     const char **slot;
 };
 
-/* Stores the value of argv[*i] in its slot of table when argv[*i] is one of the options there,
- * advancing *i. Returns 1 when it was, 0 when argv[*i] is no option of table (with a message
- * naming command), -1 when the value is missing (with a message). */
+/* Stores the value of option argv[*i] in its slot of table and advances *i. Returns 1 on
+ * success, 0 for an option not in table and -1 for a missing value, each with a message. */
 static int jobs_take_option(int argc, char **argv, int *i, const struct jobs_option_slot *table,
                             size_t count, const char *command)
 {
@@ -58,7 +57,8 @@ static int jobs_take_option(int argc, char **argv, int *i, const struct jobs_opt
             return 1;
         }
     }
-    fprintf(stderr, "reportctl: unknown option '%s' for %s\n", argv[*i], command);
+    fprintf(stderr, "reportctl: unknown option '%s' for %s (see reportctl --help)\n", argv[*i],
+            command);
     return 0;
 }
 

@@ -10,8 +10,8 @@
 
 #define DAY_SECONDS 86400
 
-/* A request range cut at UTC midnights: [whole_start, whole_end) are whole days, possibly
- * none; the edges [r->start, whole_start) and [whole_end, r->end] hold the rest. */
+/* A request range cut at UTC midnights. [whole_start, whole_end) are whole days, possibly none,
+ * and the edges [r->start, whole_start) and [whole_end, r->end] contain the rest. */
 struct day_split {
     int64_t whole_start;
     int64_t whole_end;
@@ -113,7 +113,7 @@ out:
     return result;
 }
 
-/* Totals of the entries of r that start in [from, to], read from the entries. */
+/* Sums the entries of r that start in [from, to], reading the entries themselves. */
 static int sum_edge(struct db *db, const struct report_request *r, int64_t from, int64_t to,
                     struct report_totals *t, struct api_error *err)
 {

@@ -2,9 +2,9 @@
  * per-day entry totals (sql/004_entry_totals.sql) instead of reading every entry of the range.
  * SPDX-License-Identifier: MIT
  *
- * The day tables hold whole UTC days. A request range rarely starts and ends on UTC midnight
- * (a day in Europe/Berlin starts at 22:00 or 23:00 UTC), so the days wholly inside the range
- * come from the tables and the two partial days at its edges from the entries themselves.
+ * The day tables contain whole UTC days, but a request range rarely starts and ends on UTC
+ * midnight: a day in Europe/Berlin starts at 22:00 or 23:00 UTC. The days wholly inside the
+ * range come from the tables, and the two partial days at its edges from the entries.
  */
 #ifndef REPORTD_REPORT_DAY_TOTALS_H
 #define REPORTD_REPORT_DAY_TOTALS_H

@@ -165,9 +165,9 @@ static int build_entries_sql(const struct report_request *r, int64_t skip, struc
     return append_order(r, sql);
 }
 
-/* The range and OFFSET of the entries query. A deep JSON page in DATE order starts from the
- * day that holds its first entry (per-day totals count the days before it), so the server skips
- * at most a day of entries instead of every entry before the page. */
+/* Computes the range and OFFSET of the entries query. A deep JSON page in DATE order starts from
+ * the day that contains its first entry (per-day totals count the days before it), so the server
+ * skips at most a day of entries instead of every entry before the page. */
 static int page_window(struct db *db, const struct report_request *r, struct report_request *scoped,
                        int64_t *skip, struct api_error *err)
 {

@@ -53,7 +53,7 @@ const struct report_dims *report_cursor_dims(const struct report_cursor *c);
  * dropped the connection. */
 void report_cursor_close(struct report_cursor *c);
 
-/* Computes the totals of r: from the per-day totals where they can answer r
+/* Computes the totals of r: from the per-day totals where they can serve r
  * (report_day_totals.h), else with report_detailed_totals_scan. Runs in whatever transaction db
  * is in; open calls it inside its snapshot. Returns 0, or -1 with err filled like
  * report_detailed_open. */
@@ -65,14 +65,14 @@ int report_detailed_totals(struct db *db, const struct report_request *r,
 int report_detailed_totals_scan(struct db *db, const struct report_request *r,
                                 struct report_totals *t, struct api_error *err);
 
-/* Runs sql, a query whose one row holds entries, seconds, billable seconds, earned and cost
+/* Runs sql, a query whose one row contains entries, seconds, billable seconds, earned and cost
  * cents, and stores the row in t (profit = earned - cost). Same contract as
  * report_detailed_totals. */
 int report_detailed_totals_fetch(struct db *db, const char *sql, struct db_params *params,
                                  struct report_totals *t, struct api_error *err);
 
 /* Fills err from a failed database call (stmt may be NULL; its error is then db's): 503 when
- * the connection is gone, else 500 naming what failed; db->error holds the detail. Returns -1. */
+ * the connection is gone, else 500 naming what failed; db->error contains the detail. Returns -1. */
 int report_detailed_db_error(struct db *db, MYSQL_STMT *stmt, const char *what,
                              struct api_error *err);
 

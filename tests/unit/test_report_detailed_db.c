@@ -555,7 +555,7 @@ static const char *const day_ranges[][2] = {
     {"1000-01-01T00:00:00Z", "9999-12-31T23:59:59Z"}, /* every DATETIME */
 };
 
-/* The restrictions the day totals answer: none, user ids either way, a MEMBER key. */
+/* The restrictions the day totals serve: none, user ids either way, a MEMBER key. */
 static const char *const day_filters[] = {
     "",
     ",\"users\":{\"ids\":[\"%1$llu\"],\"contains\":\"CONTAINS\"}",
@@ -564,8 +564,8 @@ static const char *const day_filters[] = {
 };
 
 /* Totals from the day tables equal totals summed from the entries, for every range, filter and
- * role; and a JSON page deep in DATE order (which starts from the day tables) holds the same
- * entry as that position of the full export. */
+ * role. A JSON page deep in DATE order, which starts from the day tables, contains the same entry
+ * as that position of the full export. */
 static void test_day_totals(void)
 {
     char body[1024], filter[256];
@@ -594,9 +594,12 @@ static void test_day_totals(void)
                 CHECK(report_day_totals_usable(&r));
                 CHECK(report_detailed_totals(&db, &r, &fast, &err) == 0);
                 CHECK(report_detailed_totals_scan(&db, &r, &slow, &err) == 0);
-                CHECK(fast.entries == slow.entries && fast.total_time == slow.total_time &&
-                      fast.billable_time == slow.billable_time && fast.earned == slow.earned &&
-                      fast.cost == slow.cost && fast.profit == slow.profit);
+                CHECK(fast.entries == slow.entries);
+                CHECK(fast.total_time == slow.total_time);
+                CHECK(fast.billable_time == slow.billable_time);
+                CHECK(fast.earned == slow.earned);
+                CHECK(fast.cost == slow.cost);
+                CHECK(fast.profit == slow.profit);
                 if (i == 0 && f == 0 && !member)
                     CHECK(fast.entries == 5);
                 report_request_free(&r);
@@ -619,10 +622,12 @@ static void test_day_totals(void)
                                  "\"pageSize\":1}%s}",
                                  day_ranges[i][0], day_ranges[i][1], order, k, filter);
                         CHECK(run_body(body, &ctx, &page) == 0);
-                        if (k <= all.count)
-                            CHECK(page.count == 1 && page.ids[0] == all_ids[k - 1]);
-                        else
+                        if (k <= all.count) {
+                            CHECK(page.count == 1);
+                            CHECK(page.ids[0] == all_ids[k - 1]);
+                        } else {
                             CHECK(page.count == 0);
+                        }
                     }
                 }
             }
